@@ -1,0 +1,413 @@
+"""The .cimb binary: fixed-width instruction words, loop patterns, crossbar contents, buffers
+and I/O bindings behind a checksummed header. docs/isa.md gives the byte layout.
+
+`encode` turns a planned cim-dialect module and its weight store into a `BinaryImage`, and
+`decode` turns an image back into a module and a store; `BinaryImage.to_bytes` and
+`BinaryImage.from_bytes` read and write the container, checking everything a corrupt or
+truncated file could get wrong.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import struct
+from dataclasses import dataclass
+
+import numpy as np
+from xdsl.dialects.builtin import IntegerAttr, ModuleOp, StringAttr, i64
+from xdsl.ir import Block, Region
+
+from cimc.arch import Arch
+from cimc.dialects import cim
+from cimc.dialects.cim import ELEMENT_BYTES, MAX_LOOPS
+from cimc.errors import CimcError
+from cimc.weights import WeightStore, weight_matrix
+
+MAGIC = b"CIMB"
+VERSION = 1
+HEADER = struct.Struct("<4sHH8s32sQQ")  # magic, version, sections, arch fingerprint, sha256, file size, memory
+SECTION = struct.Struct("<4s4xQQ")  # tag, offset, length
+ALIGN = 16
+NO_STRING = 0xFFFFFFFF
+
+INSTRUCTION = np.dtype([
+    ("opcode", "u1"), ("subop", "u1"), ("flags", "u1"), ("reduce", "u1"), ("pattern", "<u2"), ("reserved0", "<u2"),
+    ("dst", "<u4"), ("src0", "<u4"), ("src1", "<u4"), ("xbar", "<u4"), ("imm", "<f4"), ("reserved1", "<u4")])
+PATTERN = np.dtype([("rank", "<u4"), ("counts", "<u4", (MAX_LOOPS,)), ("strides", "<i4", (3, MAX_LOOPS))])
+CROSSBAR = np.dtype([("id", "<u4"), ("core", "<u4"), ("rows", "<u4"), ("cols", "<u4"), ("data", "<u8")])
+BUFFER = np.dtype([("addr", "<u8"), ("size", "<u8"), ("first", "<u4"), ("last", "<u4"), ("kind", "<u4"),
+                   ("name", "<u4"), ("weight", "<u4"), ("reserved", "<u4"), ("data", "<u8")])
+LAYER = np.dtype([("first", "<u4"), ("count", "<u4"), ("name", "<u4"), ("reserved", "<u4")])
+BINDING = np.dtype([("output", "<u4"), ("buffer", "<u4"), ("name", "<u4"), ("rank", "<u4"), ("dims", "<u4", (8,))])
+STREAM = np.dtype([("core", "<u4"), ("first", "<u4"), ("count", "<u4"), ("reserved", "<u4")])
+
+FLAG_ACC = 1
+OPCODES = {op.OPCODE: op for op in cim.INSTRUCTIONS}
+TABLES = {"INST": INSTRUCTION, "PATN": PATTERN, "XBAR": CROSSBAR, "BUFS": BUFFER, "LAYR": LAYER, "IOBD": BINDING,
+          "STRM": STREAM}
+
+
+@dataclass
+class BinaryImage:
+    """A decoded .cimb: the tables the interpreter runs, and the raw data they point into."""
+
+    arch: Arch
+    instructions: np.ndarray
+    patterns: np.ndarray
+    crossbars: np.ndarray
+    buffers: np.ndarray
+    layers: np.ndarray
+    bindings: np.ndarray
+    streams: np.ndarray
+    strings: bytes
+    data: bytes
+
+    @property
+    def memory_bytes(self) -> int:
+        return int((self.buffers["addr"] + self.buffers["size"]).max(initial=0))
+
+    def string(self, offset: int) -> str:
+        end = self.strings.index(b"\0", offset)
+        return self.strings[offset:end].decode()
+
+    def crossbar_matrix(self, index: int) -> np.ndarray:
+        row = self.crossbars[index]
+        count = int(row["rows"]) * int(row["cols"])
+        return np.frombuffer(self.data, np.float32, count, int(row["data"])).reshape(int(row["rows"]), int(row["cols"]))
+
+    def buffer_data(self, index: int) -> np.ndarray:
+        row = self.buffers[index]
+        return np.frombuffer(self.data, np.float32, int(row["size"]) // ELEMENT_BYTES, int(row["data"]))
+
+    # -- container -----------------------------------------------------------------------------
+
+    def to_bytes(self) -> bytes:
+        sections = {"ARCH": self.arch.to_json().encode(), "STRS": self.strings}
+        for tag, _ in TABLES.items():
+            sections[tag] = getattr(self, _TABLE_FIELDS[tag]).tobytes()
+        sections["DATA"] = self.data
+        directory_end = HEADER.size + SECTION.size * len(sections)
+        offset = _aligned(directory_end)
+        directory, body = b"", b"\0" * (offset - directory_end)
+        for tag, payload in sections.items():
+            directory += SECTION.pack(tag.encode(), offset, len(payload))
+            padded = payload + b"\0" * (_aligned(len(payload)) - len(payload))
+            body += padded
+            offset += len(padded)
+        payload = directory + body
+        header = HEADER.pack(MAGIC, VERSION, len(sections), self.arch.fingerprint(), hashlib.sha256(payload).digest(),
+                             HEADER.size + len(payload), self.memory_bytes)
+        return header + payload
+
+    @classmethod
+    def from_bytes(cls, raw: bytes, source: str = "binary") -> BinaryImage:
+        def corrupt(why: str) -> CimcError:
+            return CimcError(f"'{source}' is not a valid .cimb: {why}")
+
+        if len(raw) < HEADER.size:
+            raise corrupt(f"{len(raw)} bytes is shorter than the {HEADER.size}-byte header")
+        magic, version, count, fingerprint, digest, size, _ = HEADER.unpack_from(raw)
+        if magic != MAGIC:
+            raise corrupt(f"bad magic {magic!r}, expected {MAGIC!r}")
+        if version != VERSION:
+            raise corrupt(f"format version {version}, this cimc reads version {VERSION}")
+        if size != len(raw):
+            raise corrupt(f"header says {size} bytes, file has {len(raw)} (truncated?)")
+        if hashlib.sha256(raw[HEADER.size:]).digest() != digest:
+            raise corrupt("checksum mismatch")
+        sections: dict[str, bytes] = {}
+        for i in range(count):
+            at = HEADER.size + i * SECTION.size
+            if at + SECTION.size > len(raw):
+                raise corrupt("section directory runs past the end")
+            tag, offset, length = SECTION.unpack_from(raw, at)
+            if offset + length > len(raw):
+                raise corrupt(f"section {tag!r} runs past the end")
+            sections[tag.decode(errors="replace")] = raw[offset:offset + length]
+        missing = {"ARCH", "STRS", "DATA", *TABLES} - set(sections)
+        if missing:
+            raise corrupt(f"missing section(s) {', '.join(sorted(missing))}")
+        try:
+            arch = Arch.from_dict(json.loads(sections["ARCH"]), source=f"'{source}' arch section")
+        except (ValueError, TypeError) as e:
+            raise corrupt(f"arch section: {e}") from None
+        if arch.fingerprint() != fingerprint:
+            raise corrupt("arch fingerprint does not match the arch section")
+        tables = {}
+        for tag, dtype in TABLES.items():
+            if len(sections[tag]) % dtype.itemsize:
+                raise corrupt(f"section {tag} is not a whole number of {dtype.itemsize}-byte records")
+            tables[_TABLE_FIELDS[tag]] = np.frombuffer(sections[tag], dtype)
+        image = cls(arch=arch, strings=sections["STRS"], data=sections["DATA"], **tables)
+        image.validate(corrupt)
+        return image
+
+    def validate(self, corrupt) -> None:
+        """Every index and address in range, so that running the image cannot go out of bounds."""
+        inst, pat = self.instructions, self.patterns
+        if len(inst) and int(inst["pattern"].max()) >= len(pat):
+            raise corrupt("an instruction names a pattern that does not exist")
+        if len(pat) and (pat["rank"].min() < 1 or pat["rank"].max() > MAX_LOOPS or pat["counts"].min() < 0):
+            raise corrupt("a loop pattern has a bad rank or count")
+        unknown = set(inst["opcode"].tolist()) - set(OPCODES)
+        if unknown:
+            raise corrupt(f"unknown opcode(s) {sorted(unknown)}")
+        for opcode, op in OPCODES.items():
+            words = inst[inst["opcode"] == opcode]
+            kinds = len(op.KINDS) if issubclass(op, cim.KindOp) else 1
+            if len(words) and int(words["subop"].max()) >= kinds:
+                raise corrupt(f"a {op.name} instruction has an unknown sub-opcode")
+            if len(words) and op is cim.ReduceOp and (
+                    words["reduce"].min() < 1 or (words["reduce"] > pat["rank"][words["pattern"]]).any()):
+                raise corrupt("a cim.reduce instruction reduces a bad number of loops")
+        if len(self.buffers) and int(self.buffers["kind"].max()) >= len(cim.BUFFER_KINDS):
+            raise corrupt("a buffer has an unknown kind")
+        for table, column in ((self.buffers, "data"), (self.crossbars, "data")):
+            sizes = (table["size"] if "size" in table.dtype.names else
+                     table["rows"].astype(np.uint64) * table["cols"] * ELEMENT_BYTES)
+            if len(table) and ((table[column] + sizes) > len(self.data)).any():
+                raise corrupt("a data reference runs past the data section")
+        if len(self.bindings) and int(self.bindings["buffer"].max()) >= len(self.buffers):
+            raise corrupt("an I/O binding names a buffer that does not exist")
+        if len(self.bindings) and int(self.bindings["rank"].max()) > 8:
+            raise corrupt("an I/O binding has rank > 8")
+        if len(self.layers) and int((self.layers["first"] + self.layers["count"]).max()) > len(inst):
+            raise corrupt("a layer runs past the instruction stream")
+        if len(self.streams) != 1 or int(self.streams[0]["count"]) != len(inst):
+            raise corrupt("expected one instruction stream covering every instruction")
+        names = [*self.buffers["name"], *self.layers["name"], *self.bindings["name"],
+                 *(w for w in self.buffers["weight"] if w != NO_STRING)]
+        if names and (max(names) >= len(self.strings) or not self.strings.endswith(b"\0")):
+            raise corrupt("a name points outside the string table")
+        mvm = inst["opcode"] == cim.MvmOp.OPCODE
+        if mvm.any() and not set(inst["xbar"][mvm].tolist()) <= set(self.crossbars["id"].tolist()):
+            raise corrupt("an MVM names a crossbar that does not exist")
+        self.check_accesses(corrupt)
+
+    def check_accesses(self, corrupt) -> None:
+        """Every access of every instruction within global memory."""
+        memory = self.memory_bytes
+        extents = {int(x["id"]): (int(x["rows"]), int(x["cols"])) for x in self.crossbars}
+        for i, word in enumerate(self.instructions):
+            op = OPCODES[int(word["opcode"])]
+            p = self.patterns[int(word["pattern"])]
+            counts = p["counts"][: p["rank"]].astype(np.int64)
+            src_extent, dst_extent = extents.get(int(word["xbar"]), (1, 1)) if op is cim.MvmOp else (1, 1)
+            for slot, address, extent in ((0, "dst", dst_extent), (1, "src0", src_extent), (2, "src1", 1)):
+                if slot >= operand_count(op):
+                    break
+                rank = int(p["rank"]) - (int(word["reduce"]) if op is cim.ReduceOp and slot == 0 else 0)
+                strides = p["strides"][slot][:rank].astype(np.int64)
+                base = int(word[address]) // ELEMENT_BYTES
+                lo = base + int(((counts[:rank] - 1) * np.minimum(strides, 0)).sum())
+                hi = base + int(((counts[:rank] - 1) * np.maximum(strides, 0)).sum()) + extent
+                if lo < 0 or hi * ELEMENT_BYTES > memory:
+                    raise corrupt(f"instruction {i} accesses memory outside [0, {memory})")
+
+
+_TABLE_FIELDS = {"INST": "instructions", "PATN": "patterns", "XBAR": "crossbars", "BUFS": "buffers",
+                 "LAYR": "layers", "IOBD": "bindings", "STRM": "streams"}
+
+
+def _aligned(n: int) -> int:
+    return -(-n // ALIGN) * ALIGN
+
+
+def operand_count(op: type[cim.InstructionOp]) -> int:
+    return {cim.FillOp: 1, cim.BinaryOp: 3}.get(op, 2)
+
+
+class _Strings:
+    def __init__(self):
+        self.data = bytearray()
+        self.index: dict[str, int] = {}
+
+    def add(self, text: str) -> int:
+        if text not in self.index:
+            self.index[text] = len(self.data)
+            self.data += text.encode() + b"\0"
+        return self.index[text]
+
+
+class _Data:
+    def __init__(self):
+        self.data = bytearray()
+
+    def add(self, array: np.ndarray) -> int:
+        offset = len(self.data)
+        self.data += np.ascontiguousarray(array, np.float32).tobytes()
+        self.data += b"\0" * (_aligned(len(self.data)) - len(self.data))
+        return offset
+
+
+# -- encoding ---------------------------------------------------------------------------------------
+
+
+def encode(module: ModuleOp, weights: WeightStore) -> BinaryImage:
+    """The binary image of a cim-level module whose buffers have addresses (after plan-memory)."""
+    module.verify()
+    arch = Arch.of_module(module)
+    streams = cim.streams(module)
+    if len(streams) != 1:
+        raise CimcError(f"encode: expected one cim.stream, found {len(streams)} (lower the module to cim first)")
+    (stream,) = streams
+    strings, data = _Strings(), _Data()
+
+    crossbar_rows = []
+    for decl in cim.crossbars(module).values():
+        (r0, r1), (c0, c1) = cim.ints(decl.rows), cim.ints(decl.cols)
+        matrix = weight_matrix(weights[decl.weight.data])
+        if r1 > matrix.shape[0] or c1 > matrix.shape[1]:
+            raise CimcError(f"encode: crossbar {decl.id.value.data} takes rows [{r0}, {r1}] x cols [{c0}, {c1}] of "
+                            f"weight '{decl.weight.data}', which is only {matrix.shape[0]}x{matrix.shape[1]}")
+        crossbar_rows.append((decl.id.value.data, decl.core.value.data, r1 - r0, c1 - c0,
+                              data.add(matrix[r0:r1, c0:c1])))
+
+    lifetimes = cim.buffer_lifetimes(stream)
+    allocs = list(lifetimes)
+    buffer_index = {a: i for i, a in enumerate(allocs)}
+    buffer_rows = []
+    for alloc in allocs:
+        if alloc.addr is None:
+            raise CimcError("encode: a cim.alloc has no address (run plan-memory first)")
+        weight, offset = NO_STRING, 0
+        if alloc.weight is not None:
+            array = weights[alloc.weight.data]
+            if array.size * ELEMENT_BYTES != alloc.size_bytes:
+                raise CimcError(f"encode: const buffer of {alloc.size_bytes} bytes holds weight '{alloc.weight.data}' "
+                                f"of {array.size * ELEMENT_BYTES} bytes")
+            weight, offset = strings.add(alloc.weight.data), data.add(array.reshape(-1))
+        first, last = lifetimes[alloc]
+        buffer_rows.append((alloc.addr.value.data, alloc.size_bytes, first, last, cim.BUFFER_KINDS.index(alloc.kind.data),
+                            strings.add(alloc.result.name_hint or f"b{buffer_index[alloc]}"), weight, 0, offset))
+
+    patterns: dict[tuple, int] = {}
+    words, layers, bindings = [], [], []
+    for op in stream.body.block.ops:
+        if isinstance(op, cim.LayerOp):
+            first = len(words)
+            for inst in op.body.block.ops:
+                assert isinstance(inst, cim.InstructionOp)
+                words.append(_encode_instruction(inst, patterns))
+            layers.append((first, len(words) - first, strings.add(op.layer.data), 0))
+        elif isinstance(op, (cim.InputOp, cim.OutputOp)):
+            shape = cim.ints(op.shape)
+            if len(shape) > 8:
+                raise CimcError(f"encode: {op.name} \"{op.tensor.data}\" has rank {len(shape)} > 8")
+            bindings.append((int(isinstance(op, cim.OutputOp)), buffer_index[op.buffer.owner],
+                             strings.add(op.tensor.data), len(shape), list(shape) + [0] * (8 - len(shape))))
+
+    pattern_rows = []
+    for loops, strides in patterns:
+        padded = [list(s) + [0] * (MAX_LOOPS - len(s)) for s in strides] + [[0] * MAX_LOOPS] * (3 - len(strides))
+        pattern_rows.append((len(loops), list(loops) + [0] * (MAX_LOOPS - len(loops)), padded))
+
+    return BinaryImage(
+        arch=arch,
+        instructions=np.array(words, INSTRUCTION),
+        patterns=np.array(pattern_rows, PATTERN),
+        crossbars=np.array(crossbar_rows, CROSSBAR),
+        buffers=np.array(buffer_rows, BUFFER),
+        layers=np.array(layers, LAYER),
+        bindings=np.array(bindings, BINDING),
+        streams=np.array([(stream.core.value.data, 0, len(words), 0)], STREAM),
+        strings=bytes(strings.data),
+        data=bytes(data.data),
+    )
+
+
+def _encode_instruction(inst: cim.InstructionOp, patterns: dict[tuple, int]) -> tuple:
+    accesses = inst.accesses()
+    key = (inst.loop_counts, tuple(a.strides for a in accesses))
+    pattern = patterns.setdefault(key, len(patterns))
+    if pattern > 0xFFFF:
+        raise CimcError("encode: more than 65536 distinct loop patterns")
+    addresses = [a.buffer.owner.addr.value.data + a.offset * ELEMENT_BYTES for a in accesses] + [0, 0]
+    subop = inst.subop if isinstance(inst, cim.KindOp) else 0
+    flags = FLAG_ACC if isinstance(inst, cim.MvmOp) and inst.acc is not None else 0
+    reduce = inst.reduced if isinstance(inst, cim.ReduceOp) else 0
+    xbar = inst.xbar_id if isinstance(inst, cim.MvmOp) else 0
+    imm = inst.value.value.data if isinstance(inst, cim.FillOp) else 0.0
+    return (inst.OPCODE, subop, flags, reduce, pattern, 0, addresses[0], addresses[1], addresses[2], xbar, imm, 0)
+
+
+# -- decoding ---------------------------------------------------------------------------------------
+
+
+def decode(image: BinaryImage) -> tuple[ModuleOp, WeightStore]:
+    """The cim-level module and weight store of an image; encoding them gives the same image."""
+    weights = WeightStore()
+    module = ModuleOp([])
+    image.arch.attach(module)
+    for i, row in enumerate(image.crossbars):
+        handle = weights.add(f"xbar.{int(row['id'])}", image.crossbar_matrix(i))
+        module.body.block.add_op(cim.CrossbarOp(int(row["id"]), int(row["core"]), handle,
+                                                (0, int(row["rows"])), (0, int(row["cols"]))))
+    stream = Block()
+    allocs = []
+    for i, row in enumerate(image.buffers):
+        weight = None
+        if row["weight"] != NO_STRING:
+            weight = weights.add(image.string(int(row["weight"])), image.buffer_data(i))
+        alloc = cim.AllocOp(cim.BUFFER_KINDS[int(row["kind"])], int(row["size"]), weight)
+        alloc.addr = IntegerAttr(int(row["addr"]), i64)
+        alloc.result.name_hint = image.string(int(row["name"]))
+        stream.add_op(alloc)
+        allocs.append(alloc)
+
+    def binding(row) -> cim.InputOp | cim.OutputOp:
+        op = cim.OutputOp if row["output"] else cim.InputOp
+        return op(image.string(int(row["name"])), allocs[int(row["buffer"])].result,
+                  [int(d) for d in row["dims"][: row["rank"]]])
+
+    for row in image.bindings:
+        if not row["output"]:
+            stream.add_op(binding(row))
+    for layer in image.layers:
+        block = Block()
+        for i in range(int(layer["first"]), int(layer["first"] + layer["count"])):
+            block.add_op(_decode_instruction(image, i, allocs))
+        stream.add_op(cim.LayerOp.create(properties={"layer": StringAttr(image.string(int(layer["name"])))},
+                                         regions=[Region(block)]))
+    for row in image.bindings:
+        if row["output"]:
+            stream.add_op(binding(row))
+    module.body.block.add_op(cim.StreamOp.create(properties={"core": IntegerAttr(int(image.streams[0]["core"]), i64)},
+                                                 regions=[Region(stream)]))
+    return module, weights
+
+
+def _decode_instruction(image: BinaryImage, index: int, allocs: list[cim.AllocOp]) -> cim.InstructionOp:
+    word = image.instructions[index]
+    op = OPCODES[int(word["opcode"])]
+    p = image.patterns[int(word["pattern"])]
+    rank = int(p["rank"])
+    loops = [int(c) for c in p["counts"][:rank]]
+    refs = []
+    for slot, address in enumerate(("dst", "src0", "src1")[: operand_count(op)]):
+        slot_rank = rank - (int(word["reduce"]) if op is cim.ReduceOp and slot == 0 else 0)
+        refs.append((*_buffer_at(image, allocs, int(word[address]), index), [int(s) for s in p["strides"][slot][:slot_rank]]))
+    kind = lambda: op.KINDS[int(word["subop"])]  # noqa: E731
+    if op is cim.CopyOp:
+        return cim.CopyOp(refs[0], refs[1], loops)
+    if op is cim.FillOp:
+        return cim.FillOp(refs[0], float(word["imm"]), loops)
+    if op is cim.MvmOp:
+        return cim.MvmOp(int(word["xbar"]), refs[0], refs[1], loops, bool(word["flags"] & FLAG_ACC))
+    if op is cim.UnaryOp:
+        return cim.UnaryOp(kind(), refs[0], refs[1], loops)
+    if op is cim.BinaryOp:
+        return cim.BinaryOp(kind(), refs[0], refs[1], refs[2], loops)
+    return cim.ReduceOp(kind(), refs[0], refs[1], loops, int(word["reduce"]))
+
+
+def _buffer_at(image: BinaryImage, allocs: list[cim.AllocOp], address: int, index: int):
+    """The buffer live at instruction `index` that holds byte `address`, and the element offset."""
+    b = image.buffers
+    hit = np.flatnonzero((b["addr"] <= address) & (address < b["addr"] + b["size"]) &
+                         (b["first"] <= index) & (index <= b["last"]))
+    if len(hit) != 1:
+        raise CimcError(f"decode: instruction {index} address {address} lies in {len(hit)} live buffers, expected 1")
+    i = int(hit[0])
+    return allocs[i].result, (address - int(b["addr"][i])) // ELEMENT_BYTES

@@ -1,0 +1,119 @@
+"""The staged driver: ONNX -> graph -> xbar -> cim (`lower`), then the binary (`compile`)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+import onnx
+from xdsl.context import Context
+from xdsl.dialects.builtin import Builtin, ModuleOp
+from xdsl.dialects.func import Func
+from xdsl.passes import PassPipeline
+
+from cimc.arch import Arch
+from cimc.binary import BinaryImage, encode
+from cimc.dialects import get_all_dialects
+from cimc.errors import CimcError
+from cimc.frontend import import_onnx
+from cimc.interpreter import Executable
+from cimc.passes import get_all_passes
+from cimc.report import Report, make_report
+from cimc.weights import WeightStore
+
+STAGES = {
+    "graph": ["shape-infer"],
+    "xbar": ["shape-infer", "tile-crossbars"],
+    "cim": ["shape-infer", "tile-crossbars", "lower-to-isa", "plan-memory"],
+}
+
+
+class Lowered(NamedTuple):
+    """A module at one level and the weight store its ops name."""
+
+    module: ModuleOp
+    weights: WeightStore
+
+
+def context() -> Context:
+    """A Context with builtin, func and the cimc dialects loaded."""
+    ctx = Context()
+    ctx.load_dialect(Builtin)
+    ctx.load_dialect(Func)
+    for dialect in get_all_dialects().values():
+        ctx.load_dialect(dialect())
+    return ctx
+
+
+def lower(model: str | Path | onnx.ModelProto, arch: Arch | None = None, to: str = "cim") -> Lowered:
+    """Import an ONNX model and run the pipeline up to level `to` ("graph", "xbar" or "cim")."""
+    if to not in STAGES:
+        raise CimcError(f"unknown level '{to}': choose one of {', '.join(STAGES)}")
+    arch = arch or Arch()
+    if arch.precision != "fp32":
+        raise CimcError(f"precision '{arch.precision}' is not supported yet: cimc compiles precision='fp32' only")
+    module, weights = import_onnx(model)
+    arch.attach(module)
+    passes = get_all_passes()
+    PassPipeline.parse_spec({name: passes[name] for name in STAGES[to]}, ",".join(STAGES[to])).apply(context(), module)
+    module.verify()
+    return Lowered(module, weights)
+
+
+class Program:
+    """A compiled model: its binary image, ready to run, save and report on."""
+
+    def __init__(self, image: BinaryImage, raw: bytes | None = None):
+        self.image = image
+        self.raw = raw if raw is not None else image.to_bytes()
+        self._executable: Executable | None = None
+
+    @property
+    def arch(self) -> Arch:
+        return self.image.arch
+
+    def run(self, inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Outputs keyed by ONNX output name for inputs keyed by ONNX input name."""
+        if self._executable is None:
+            self._executable = Executable(self.image)
+        return self._executable.run(inputs)
+
+    def report(self) -> Report:
+        return make_report(self.image, len(self.raw))
+
+    def to_bytes(self) -> bytes:
+        return self.raw
+
+    def save(self, path: str | Path) -> None:
+        write_atomically(path, self.raw)
+
+    @classmethod
+    def load(cls, path: str | Path) -> Program:
+        try:
+            raw = Path(path).read_bytes()
+        except OSError as e:
+            raise CimcError(f"cannot read '{path}': {e.strerror}") from None
+        return cls(BinaryImage.from_bytes(raw, str(path)), raw)
+
+
+def compile(model: str | Path | onnx.ModelProto, arch: Arch | None = None) -> Program:
+    """Compile an ONNX model (a path or a ModelProto) for `arch` into a runnable Program."""
+    module, weights = lower(model, arch, to="cim")
+    return Program(encode(module, weights))
+
+
+def write_atomically(path: str | Path, data: bytes) -> None:
+    """Write a file whole or not at all: a failure never leaves a half-written output."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise

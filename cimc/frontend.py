@@ -1,0 +1,304 @@
+"""ONNX import: an onnx.ModelProto (or a path to one) to a graph-dialect module and a weight store.
+
+Initializers go to the weight store and are named in the IR by `graph.weight` ops. Result
+shapes are left unknown (`?`, with the rank known) for `shape-infer` to resolve, so the
+frontend needs no ONNX shape inference. Anything outside the supported subset is a CimcError
+naming the op type, the node and, where it is one, the attribute.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import onnx
+from onnx import numpy_helper
+from xdsl.builder import Builder
+from xdsl.dialects import func
+from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, FunctionType, ModuleOp, StringAttr, TensorType
+from xdsl.ir import Block, Operation, Region, SSAValue
+from xdsl.rewriter import InsertPoint
+
+from cimc.dialects import graph
+from cimc.dialects.shapes import tensor
+from cimc.errors import CimcError
+from cimc.weights import WeightStore
+
+NAME_ATTR = "cimc.name"
+"""Argument/result attribute of @main holding the ONNX tensor name."""
+
+
+def load_model(model: str | Path | onnx.ModelProto) -> onnx.ModelProto:
+    if isinstance(model, onnx.ModelProto):
+        return model
+    path = Path(model)
+    if not path.is_file():
+        raise CimcError(f"model file '{path}' not found")
+    try:
+        return onnx.load(str(path))
+    except Exception as e:  # onnx raises DecodeError, ValueError, ... for a bad file
+        raise CimcError(f"model file '{path}' is not a valid ONNX model: {type(e).__name__}: {e}") from None
+
+
+def _ssa_name(name: str) -> str | None:
+    hint = re.sub(r"[^A-Za-z0-9_$.-]", "_", name)
+    if not hint or hint[0].isdigit():
+        hint = f"v{hint}"
+    return hint
+
+
+class _Importer:
+    def __init__(self, model: onnx.ModelProto):
+        self.graph = model.graph
+        self.weights = WeightStore()
+        self.constants: dict[str, np.ndarray] = {
+            init.name: numpy_helper.to_array(init) for init in self.graph.initializer}
+        self.values: dict[str, SSAValue] = {}
+        self.weight_values: dict[str, SSAValue] = {}
+        self.node: onnx.NodeProto | None = None
+        self.node_name = ""
+        self.builder: Builder
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    @property
+    def where(self) -> str:
+        node = self.node
+        assert node is not None
+        return f"{node.op_type} node '{self.node_name}'"
+
+    def error(self, message: str) -> CimcError:
+        return CimcError(f"{self.where}: {message}")
+
+    def attrs(self, supported: dict[str, object]) -> dict[str, object]:
+        """The node's attributes over `supported`'s defaults; any other attribute is an error."""
+        values = dict(supported)
+        for attr in self.node.attribute:
+            if attr.name not in supported:
+                raise self.error(f"attribute '{attr.name}' is not supported")
+            values[attr.name] = onnx.helper.get_attribute_value(attr)
+            if isinstance(values[attr.name], bytes):
+                values[attr.name] = values[attr.name].decode()
+        return values
+
+    def unsupported_value(self, name: str, value: object) -> CimcError:
+        return self.error(f"attribute {name}={value!r} is not supported")
+
+    def constant(self, name: str, what: str) -> np.ndarray:
+        if name not in self.constants:
+            raise self.error(f"{what} '{name}' must be a constant (an initializer or Constant node)")
+        return self.constants[name]
+
+    def weight(self, name: str, array: np.ndarray | None = None) -> SSAValue:
+        """A graph.weight for a constant; `array` stores a transformed copy under a new handle."""
+        key = name if array is None else f"{name}#{id(array)}"
+        if key not in self.weight_values:
+            data = self.constants[name] if array is None else array
+            if data.dtype.kind not in "fiu":
+                raise self.error(f"constant '{name}' has dtype {data.dtype}, expected a number type")
+            handle = self.weights.add(name, data.astype(np.float32))
+            op = self.builder.insert(graph.WeightOp(handle, tensor(data.shape)))
+            op.result.name_hint = _ssa_name(handle)
+            self.weight_values[key] = op.result
+        return self.weight_values[key]
+
+    def operand(self, name: str) -> SSAValue:
+        if name in self.values:
+            return self.values[name]
+        if name in self.constants:
+            return self.weight(name)
+        raise self.error(f"input '{name}' is not produced by any node, input or initializer")
+
+    def emit(self, op: Operation) -> None:
+        op.attributes[graph.LAYER_ATTR] = StringAttr(self.node_name)
+        self.builder.insert(op)
+        (out,) = self.node.output[:1]
+        op.results[0].name_hint = _ssa_name(out)
+        self.values[out] = op.results[0]
+
+    def outputs(self, n: int) -> None:
+        extra = [o for o in self.node.output[n:] if o]
+        if extra:
+            raise self.error(f"output '{extra[0]}' is not supported (only the first {n})")
+
+    # -- ops -------------------------------------------------------------------------------
+
+    def window(self, a: dict, kernel: tuple[int, int]) -> tuple[list[int], list[int], list[int]]:
+        if a["auto_pad"] not in ("NOTSET", "VALID"):
+            raise self.unsupported_value("auto_pad", a["auto_pad"])
+        if a.get("kernel_shape") is not None and list(a["kernel_shape"]) != list(kernel):
+            raise self.error(f"attribute kernel_shape={list(a['kernel_shape'])} does not match the weight's {list(kernel)}")
+        strides = list(a["strides"] or [1, 1])
+        pads = list(a["pads"] or [0, 0, 0, 0]) if a["auto_pad"] == "NOTSET" else [0, 0, 0, 0]
+        dilations = list(a["dilations"] or [1, 1])
+        for name, v, n in (("strides", strides, 2), ("pads", pads, 4), ("dilations", dilations, 2)):
+            if len(v) != n:
+                raise self.error(f"attribute {name}={v} must have {n} entries (only 2-D windows are supported)")
+        return strides, pads, dilations
+
+    def conv(self) -> None:
+        a = self.attrs({"auto_pad": "NOTSET", "dilations": None, "group": 1, "kernel_shape": None,
+                        "pads": None, "strides": None})
+        x, w, *b = self.node.input
+        w_arr = self.constant(w, "weight")
+        if w_arr.ndim != 4:
+            raise self.error(f"weight '{w}' has rank {w_arr.ndim}; only 2-D convolutions (rank-4 weights) are supported")
+        strides, pads, dilations = self.window(a, w_arr.shape[2:])
+        bias = None
+        if b and b[0]:
+            self.constant(b[0], "bias")
+            bias = self.weight(b[0])
+        self.outputs(1)
+        self.emit(graph.ConvOp(self.operand(x), self.weight(w), bias, strides, pads, dilations, a["group"],
+                               tensor([-1] * 4)))
+
+    def gemm(self) -> None:
+        a = self.attrs({"alpha": 1.0, "beta": 1.0, "transA": 0, "transB": 0})
+        if a["transA"]:
+            raise self.unsupported_value("transA", a["transA"])
+        x, w, *c = self.node.input
+        w_arr = self.constant(w, "weight B")
+        if w_arr.ndim != 2:
+            raise self.error(f"weight B '{w}' must have rank 2, got {w_arr.ndim}")
+        if a["transB"] or a["alpha"] != 1.0:
+            weight = self.weight(w, (w_arr.T if a["transB"] else w_arr) * np.float32(a["alpha"]))
+        else:
+            weight = self.weight(w)
+        bias = None
+        if c and c[0]:
+            c_arr = self.constant(c[0], "bias C")
+            bias = self.weight(c[0], c_arr * np.float32(a["beta"])) if a["beta"] != 1.0 else self.weight(c[0])
+        self.outputs(1)
+        self.emit(graph.GemmOp(self.operand(x), weight, bias, tensor([-1, -1])))
+
+    def matmul(self) -> None:
+        self.attrs({})
+        x, w = self.node.input
+        w_arr = self.constant(w, "weight B")
+        if w_arr.ndim != 2:
+            raise self.error(f"weight B '{w}' must have rank 2, got {w_arr.ndim}")
+        self.emit(graph.GemmOp(self.operand(x), self.weight(w), None, tensor([-1, -1])))
+
+    def pool(self, op: type[graph.PoolOp]) -> None:
+        supported = {"auto_pad": "NOTSET", "ceil_mode": 0, "dilations": None, "kernel_shape": None,
+                     "pads": None, "strides": None}
+        if op is graph.MaxPoolOp:
+            supported["storage_order"] = 0
+        else:
+            supported["count_include_pad"] = 0
+        a = self.attrs(supported)
+        if a["kernel_shape"] is None or len(a["kernel_shape"]) != 2:
+            raise self.error("attribute kernel_shape must give 2 dims (only 2-D pooling is supported)")
+        if a["ceil_mode"]:
+            raise self.unsupported_value("ceil_mode", a["ceil_mode"])
+        if a.get("storage_order"):
+            raise self.unsupported_value("storage_order", a["storage_order"])
+        kernel = list(a["kernel_shape"])
+        strides, pads, dilations = self.window(a, kernel)
+        if op is graph.AvgPoolOp and any(pads) and not a["count_include_pad"]:
+            raise self.error("attribute count_include_pad=0 with non-zero pads is not supported")
+        self.outputs(1)
+        self.emit(op(self.operand(self.node.input[0]), kernel, strides, pads, dilations, tensor([-1] * 4)))
+
+    def global_avgpool(self) -> None:
+        self.attrs({})
+        self.emit(graph.GlobalAvgPoolOp.create(operands=[self.operand(self.node.input[0])], result_types=[tensor([-1] * 4)]))
+
+    def relu(self) -> None:
+        self.attrs({})
+        self.emit(graph.ReluOp.create(operands=[self.operand(self.node.input[0])], result_types=[self._same_rank(0)]))
+
+    def add(self) -> None:
+        self.attrs({})
+        lhs, rhs = (self.operand(n) for n in self.node.input)
+        rank = max(len(lhs.type.get_shape()), len(rhs.type.get_shape()))
+        self.emit(graph.AddOp.create(operands=[lhs, rhs], result_types=[tensor([-1] * rank)]))
+
+    def flatten(self) -> None:
+        a = self.attrs({"axis": 1})
+        self.emit(graph.FlattenOp(self.operand(self.node.input[0]), a["axis"], tensor([-1, -1])))
+
+    def reshape(self) -> None:
+        a = self.attrs({"allowzero": 0})
+        x, s = self.node.input
+        shape = [int(d) for d in self.constant(s, "shape").reshape(-1)]
+        if a["allowzero"] and 0 in shape:
+            raise self.unsupported_value("allowzero", a["allowzero"])
+        self.emit(graph.ReshapeOp(self.operand(x), shape, tensor([-1] * len(shape))))
+
+    def constant_node(self) -> None:
+        if len(self.node.attribute) != 1 or self.node.attribute[0].name != "value":
+            names = [attr.name for attr in self.node.attribute]
+            raise self.error(f"attribute(s) {names} are not supported (only 'value')")
+        self.constants[self.node.output[0]] = numpy_helper.to_array(self.node.attribute[0].t)
+
+    def _same_rank(self, i: int) -> TensorType:
+        return tensor([-1] * len(self.operand(self.node.input[i]).type.get_shape()))
+
+    HANDLERS: dict[str, Callable[[_Importer], None]] = {
+        "Conv": conv,
+        "Gemm": gemm,
+        "MatMul": matmul,
+        "Relu": relu,
+        "MaxPool": lambda self: self.pool(graph.MaxPoolOp),
+        "AveragePool": lambda self: self.pool(graph.AvgPoolOp),
+        "GlobalAveragePool": global_avgpool,
+        "Add": add,
+        "Flatten": flatten,
+        "Reshape": reshape,
+        "Constant": constant_node,
+    }
+
+    # -- the graph -----------------------------------------------------------------------------
+
+    def input_types(self) -> list[tuple[str, TensorType]]:
+        inputs = []
+        for value in self.graph.input:
+            if value.name in self.constants:
+                continue
+            t = value.type.tensor_type
+            if t.elem_type != onnx.TensorProto.FLOAT:
+                dtype = onnx.TensorProto.DataType.Name(t.elem_type)
+                raise CimcError(f"model input '{value.name}' has element type {dtype}; cimc takes float32 inputs")
+            dims = []
+            for d in t.shape.dim:
+                if not d.HasField("dim_value"):
+                    raise CimcError(f"model input '{value.name}' has a symbolic dim '{d.dim_param}'; "
+                                    "cimc needs static input shapes")
+                dims.append(d.dim_value)
+            inputs.append((value.name, tensor(dims)))
+        return inputs
+
+    def run(self) -> tuple[ModuleOp, WeightStore]:
+        inputs = self.input_types()
+        block = Block(arg_types=[t for _, t in inputs])
+        for (name, _), arg in zip(inputs, block.args):
+            arg.name_hint = _ssa_name(name)
+            self.values[name] = arg
+        self.builder = Builder(InsertPoint.at_end(block))
+        for i, node in enumerate(self.graph.node):
+            self.node, self.node_name = node, node.name or f"{node.op_type}_{i}"
+            handler = self.HANDLERS.get(node.op_type)
+            if handler is None or node.domain not in ("", "ai.onnx"):
+                domain = f" (domain '{node.domain}')" if node.domain not in ("", "ai.onnx") else ""
+                raise CimcError(f"unsupported op '{node.op_type}'{domain} in node '{self.node_name}'")
+            handler(self)
+        self.node = None
+        results = []
+        for out in self.graph.output:
+            if out.name not in self.values:
+                raise CimcError(f"model output '{out.name}' is not computed by any supported node")
+            results.append(self.values[out.name])
+        block.add_op(func.ReturnOp(*results))
+        fn = func.FuncOp(
+            "main", FunctionType.from_lists(block.arg_types, [r.type for r in results]), Region(block),
+            arg_attrs=ArrayAttr([DictionaryAttr({NAME_ATTR: StringAttr(n)}) for n, _ in inputs]),
+            res_attrs=ArrayAttr([DictionaryAttr({NAME_ATTR: StringAttr(o.name)}) for o in self.graph.output]))
+        return ModuleOp([fn]), self.weights
+
+
+def import_onnx(model: str | Path | onnx.ModelProto) -> tuple[ModuleOp, WeightStore]:
+    """The graph-dialect module (function @main) and the weight store of an ONNX model."""
+    return _Importer(load_model(model)).run()

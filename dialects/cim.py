@@ -1,0 +1,539 @@
+"""The cim dialect: the CIM ISA, one op per machine instruction.
+
+A program is a module holding `cim.crossbar` declarations (which weights each crossbar is
+programmed with) and one `cim.stream` per core. A stream allocates buffers (`cim.alloc`,
+byte-sized regions of global memory; `plan-memory` gives each an `addr`), binds the model's
+inputs and outputs to buffers, and runs `cim.layer` blocks of instructions.
+
+Every instruction works over a loop nest of at most 6 loops: `loops` gives the trip counts
+and each memory operand `%buf[offset] [strides]` its element offset and per-loop element
+strides (elements are f32). One instruction therefore covers a whole layer's pixels, as in
+VTA's micro-op loops, and the instruction count grows with layers and tiles, not image size.
+
+```mlir
+cim.crossbar 0 core 0 weight "fc.weight" rows [0, 84] cols [0, 10]
+cim.stream core 0 {
+  %x = cim.alloc "input" size 336 : !cim.buffer
+  %y = cim.alloc "activation" size 40 : !cim.buffer
+  cim.input "x" %x shape [1, 84]
+  cim.layer "fc" {
+    cim.mvm xbar 0 %y[0] [10] from %x[0] [84] loops [1]
+  }
+  cim.output "y" %y shape [1, 10]
+}
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import ClassVar, NamedTuple
+
+from xdsl.dialects.builtin import (
+    I64,
+    DenseArrayBase,
+    Float32Type,
+    FloatAttr,
+    IntegerAttr,
+    ModuleOp,
+    StringAttr,
+    UnitAttr,
+    i64,
+)
+from xdsl.ir import Dialect, ParametrizedAttribute, SSAValue, TypeAttribute
+from xdsl.irdl import (
+    IRDLOperation,
+    irdl_attr_definition,
+    irdl_op_definition,
+    operand_def,
+    opt_prop_def,
+    prop_def,
+    region_def,
+    result_def,
+    traits_def,
+)
+from xdsl.traits import NoTerminator
+from xdsl.utils.exceptions import VerifyException
+
+MAX_LOOPS = 6
+ELEMENT_BYTES = 4
+BUFFER_KINDS = ("input", "activation", "scratch", "const")
+
+
+def ints(attr: DenseArrayBase) -> tuple[int, ...]:
+    return tuple(attr.get_values())
+
+
+def int_array(values) -> DenseArrayBase:
+    return DenseArrayBase.from_list(i64, list(values))
+
+
+@irdl_attr_definition
+class BufferType(ParametrizedAttribute, TypeAttribute):
+    """`!cim.buffer`: a region of global memory allocated by `cim.alloc`."""
+
+    name = "cim.buffer"
+
+
+@irdl_op_definition
+class CrossbarOp(IRDLOperation):
+    """Crossbar `id` on `core`, programmed with rows [r0, r1) x cols [c0, c1) of the K x N
+    crossbar view of weight `weight` (see cimc.weights.weight_matrix)."""
+
+    name = "cim.crossbar"
+    id = prop_def(IntegerAttr[I64])
+    core = prop_def(IntegerAttr[I64])
+    weight = prop_def(StringAttr)
+    rows = prop_def(DenseArrayBase[I64])
+    cols = prop_def(DenseArrayBase[I64])
+    assembly_format = "$id `core` $core `weight` $weight `rows` $rows `cols` $cols attr-dict"
+
+    def __init__(self, id: int, core: int, weight: str, rows: tuple[int, int], cols: tuple[int, int]):
+        super().__init__(properties={"id": IntegerAttr(id, i64), "core": IntegerAttr(core, i64),
+                                     "weight": StringAttr(weight), "rows": int_array(rows), "cols": int_array(cols)})
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        (r0, r1), (c0, c1) = ints(self.rows), ints(self.cols)
+        return r1 - r0, c1 - c0
+
+    def verify_(self) -> None:
+        if self.id.value.data < 0 or self.core.value.data < 0:
+            raise VerifyException("cim.crossbar: 'id' and 'core' must be >= 0")
+        for name in ("rows", "cols"):
+            r = ints(getattr(self, name))
+            if len(r) != 2 or not 0 <= r[0] < r[1]:
+                raise VerifyException(f"cim.crossbar: '{name}' must be a non-empty [begin, end] range, got {list(r)}")
+
+
+@irdl_op_definition
+class AllocOp(IRDLOperation):
+    """A buffer of `size` bytes in global memory, at byte address `addr` once planned.
+
+    `kind` is input, activation, scratch (lowering temporaries) or const; a const buffer is
+    loaded with the weight-store array `weight` before the program runs.
+    """
+
+    name = "cim.alloc"
+    kind = prop_def(StringAttr)
+    size = prop_def(IntegerAttr[I64])
+    addr = opt_prop_def(IntegerAttr[I64])
+    weight = opt_prop_def(StringAttr)
+    result = result_def(BufferType)
+    assembly_format = "$kind `size` $size (`addr` $addr^)? (`weight` $weight^)? attr-dict `:` type($result)"
+
+    def __init__(self, kind: str, size: int, weight: str | None = None):
+        props = {"kind": StringAttr(kind), "size": IntegerAttr(size, i64)}
+        if weight is not None:
+            props["weight"] = StringAttr(weight)
+        super().__init__(properties=props, result_types=[BufferType()])
+
+    @property
+    def size_bytes(self) -> int:
+        return self.size.value.data
+
+    def verify_(self) -> None:
+        kind = self.kind.data
+        if kind not in BUFFER_KINDS:
+            raise VerifyException(f"cim.alloc: 'kind' must be one of {', '.join(BUFFER_KINDS)}, got \"{kind}\"")
+        if self.size_bytes <= 0 or self.size_bytes % ELEMENT_BYTES:
+            raise VerifyException(f"cim.alloc: 'size' must be a positive multiple of {ELEMENT_BYTES}, got {self.size_bytes}")
+        if self.addr is not None and (self.addr.value.data < 0 or self.addr.value.data % ELEMENT_BYTES):
+            raise VerifyException(f"cim.alloc: 'addr' must be a non-negative multiple of {ELEMENT_BYTES}")
+        if (kind == "const") != (self.weight is not None):
+            raise VerifyException("cim.alloc: a 'const' buffer needs a 'weight', and only a const buffer has one")
+
+
+def _alloc_of(op: IRDLOperation, value: SSAValue, role: str) -> AllocOp:
+    owner = value.owner
+    if not isinstance(owner, AllocOp):
+        raise VerifyException(f"{op.name}: operand '{role}' must be a buffer defined by cim.alloc")
+    return owner
+
+
+class Access(NamedTuple):
+    """One memory operand of an instruction: element offset, per-loop element strides, and the
+    contiguous run of `extent` elements touched at each point of the loop nest."""
+
+    role: str
+    buffer: SSAValue
+    offset: int
+    strides: tuple[int, ...]
+    extent: int
+
+
+def access_span(access: Access, loops: tuple[int, ...]) -> tuple[int, int]:
+    """The lowest and one past the highest element index an access touches."""
+    lo = access.offset + sum((n - 1) * s for n, s in zip(loops, access.strides) if s < 0)
+    hi = access.offset + sum((n - 1) * s for n, s in zip(loops, access.strides) if s > 0) + access.extent
+    return lo, hi
+
+
+class InstructionOp(IRDLOperation):
+    """An instruction over a loop nest; subclasses list their memory operands in `accesses`."""
+
+    OPCODE: ClassVar[int]
+    loops = prop_def(DenseArrayBase[I64])
+
+    @property
+    def loop_counts(self) -> tuple[int, ...]:
+        return ints(self.loops)
+
+    def accesses(self, extents: tuple[int, int] = (1, 1)) -> list[Access]:
+        """The memory operands. `extents` are the (src, dst) contiguous runs, (rows, cols) for an MVM."""
+        raise NotImplementedError
+
+    def stride_ranks(self) -> dict[str, int]:
+        """How many strides each operand has (all loops, unless an op says otherwise)."""
+        return {a.role: len(self.loop_counts) for a in self.accesses()}
+
+    def verify_(self) -> None:
+        loops = self.loop_counts
+        if not 1 <= len(loops) <= MAX_LOOPS:
+            raise VerifyException(f"{self.name}: 'loops' must have 1 to {MAX_LOOPS} entries, got {len(loops)}")
+        if any(n < 1 for n in loops):
+            raise VerifyException(f"{self.name}: 'loops' counts must be >= 1, got {list(loops)}")
+        ranks = self.stride_ranks()
+        for access in self.accesses():
+            if len(access.strides) != ranks[access.role]:
+                raise VerifyException(
+                    f"{self.name}: operand '{access.role}' has {len(access.strides)} strides, expected {ranks[access.role]}")
+            _alloc_of(self, access.buffer, access.role)
+        if not isinstance(self, MvmOp):
+            check_bounds(self, self.accesses())
+
+
+def check_bounds(op: InstructionOp, accesses: list[Access]) -> None:
+    for access in accesses:
+        alloc = _alloc_of(op, access.buffer, access.role)
+        loops = op.loop_counts[: len(access.strides)]
+        lo, hi = access_span(access, loops)
+        if lo < 0 or hi * ELEMENT_BYTES > alloc.size_bytes:
+            raise VerifyException(
+                f"{op.name}: operand '{access.role}' touches elements [{lo}, {hi}) outside its buffer of "
+                f"{alloc.size_bytes // ELEMENT_BYTES} elements")
+
+
+def _operand(name: str):
+    return (operand_def(BufferType), prop_def(IntegerAttr[I64]), prop_def(DenseArrayBase[I64]))
+
+
+def _mem(op: IRDLOperation, role: str, extent: int = 1) -> Access:
+    return Access(role, getattr(op, role), getattr(op, f"{role}_offset").value.data,
+                  ints(getattr(op, f"{role}_strides")), extent)
+
+
+def _mem_props(**operands: tuple[int, list[int]]) -> dict:
+    props = {}
+    for role, (offset, strides) in operands.items():
+        props[f"{role}_offset"] = IntegerAttr(offset, i64)
+        props[f"{role}_strides"] = int_array(strides)
+    return props
+
+
+MemRef = tuple[SSAValue, int, list[int]]
+"""(buffer, element offset, per-loop element strides), as passed to instruction builders."""
+
+
+@irdl_op_definition
+class CopyOp(InstructionOp):
+    """dst[i] = src[i] at every point i of the loop nest (layout changes, padding, im2col)."""
+
+    name = "cim.copy"
+    OPCODE: ClassVar[int] = 1
+    dst, dst_offset, dst_strides = _operand("dst")
+    src, src_offset, src_strides = _operand("src")
+    assembly_format = ("$dst `[` $dst_offset `]` $dst_strides `from` $src `[` $src_offset `]` $src_strides "
+                       "`loops` $loops attr-dict")
+
+    def __init__(self, dst: MemRef, src: MemRef, loops):
+        super().__init__(operands=[dst[0], src[0]],
+                         properties={"loops": int_array(loops), **_mem_props(dst=dst[1:], src=src[1:])})
+
+    def accesses(self, extents=(1, 1)) -> list[Access]:
+        return [_mem(self, "dst"), _mem(self, "src")]
+
+
+@irdl_op_definition
+class FillOp(InstructionOp):
+    """dst[i] = value at every point i of the loop nest (zeroing, pad borders)."""
+
+    name = "cim.fill"
+    OPCODE: ClassVar[int] = 2
+    dst, dst_offset, dst_strides = _operand("dst")
+    value = prop_def(FloatAttr[Float32Type])
+    assembly_format = "$dst `[` $dst_offset `]` $dst_strides `value` $value `loops` $loops attr-dict"
+
+    def __init__(self, dst: MemRef, value: float, loops):
+        super().__init__(operands=[dst[0]], properties={"loops": int_array(loops), "value": FloatAttr(value, Float32Type()),
+                                                         **_mem_props(dst=dst[1:])})
+
+    def accesses(self, extents=(1, 1)) -> list[Access]:
+        return [_mem(self, "dst")]
+
+
+@irdl_op_definition
+class MvmOp(InstructionOp):
+    """Crossbar matrix-vector products: at every point i of the loop nest, the crossbar's
+    R x C matrix W is driven with the R inputs src[i : i+R] and its C column sums are written
+    to dst[i : i+C] (added to them with `acc`, for partial sums over row tiles)."""
+
+    name = "cim.mvm"
+    OPCODE: ClassVar[int] = 3
+    xbar = prop_def(IntegerAttr[I64])
+    dst, dst_offset, dst_strides = _operand("dst")
+    src, src_offset, src_strides = _operand("src")
+    acc = opt_prop_def(UnitAttr)
+    assembly_format = ("`xbar` $xbar $dst `[` $dst_offset `]` $dst_strides `from` $src `[` $src_offset `]` "
+                       "$src_strides `loops` $loops (`acc` $acc^)? attr-dict")
+
+    def __init__(self, xbar: int, dst: MemRef, src: MemRef, loops, acc: bool):
+        props = {"xbar": IntegerAttr(xbar, i64), "loops": int_array(loops), **_mem_props(dst=dst[1:], src=src[1:])}
+        if acc:
+            props["acc"] = UnitAttr()
+        super().__init__(operands=[dst[0], src[0]], properties=props)
+
+    @property
+    def xbar_id(self) -> int:
+        return self.xbar.value.data
+
+    def accesses(self, extents=(1, 1)) -> list[Access]:
+        return [_mem(self, "dst", extents[1]), _mem(self, "src", extents[0])]
+
+
+class KindOp(InstructionOp):
+    """An instruction with a `kind` chosen from `KINDS` (its sub-opcode is the index)."""
+
+    KINDS: ClassVar[tuple[str, ...]]
+    kind = prop_def(StringAttr)
+
+    @property
+    def subop(self) -> int:
+        return self.KINDS.index(self.kind.data)
+
+    def verify_(self) -> None:
+        if self.kind.data not in self.KINDS:
+            raise VerifyException(f"{self.name}: kind must be one of {', '.join(self.KINDS)}, got \"{self.kind.data}\"")
+        super().verify_()
+
+
+@irdl_op_definition
+class UnaryOp(KindOp):
+    """dst[i] = f(src[i]) on the vector unit; relu: max(x, 0)."""
+
+    name = "cim.unary"
+    OPCODE: ClassVar[int] = 4
+    KINDS: ClassVar[tuple[str, ...]] = ("relu",)
+    dst, dst_offset, dst_strides = _operand("dst")
+    src, src_offset, src_strides = _operand("src")
+    assembly_format = ("$kind $dst `[` $dst_offset `]` $dst_strides `from` $src `[` $src_offset `]` $src_strides "
+                       "`loops` $loops attr-dict")
+
+    def __init__(self, kind: str, dst: MemRef, src: MemRef, loops):
+        super().__init__(operands=[dst[0], src[0]], properties={
+            "kind": StringAttr(kind), "loops": int_array(loops), **_mem_props(dst=dst[1:], src=src[1:])})
+
+    def accesses(self, extents=(1, 1)) -> list[Access]:
+        return [_mem(self, "dst"), _mem(self, "src")]
+
+
+@irdl_op_definition
+class BinaryOp(KindOp):
+    """dst[i] = f(lhs[i], rhs[i]) on the vector unit; a zero stride broadcasts an operand."""
+
+    name = "cim.binary"
+    OPCODE: ClassVar[int] = 5
+    KINDS: ClassVar[tuple[str, ...]] = ("add", "sub", "mul", "max")
+    dst, dst_offset, dst_strides = _operand("dst")
+    lhs, lhs_offset, lhs_strides = _operand("lhs")
+    rhs, rhs_offset, rhs_strides = _operand("rhs")
+    assembly_format = ("$kind $dst `[` $dst_offset `]` $dst_strides `from` $lhs `[` $lhs_offset `]` $lhs_strides "
+                       "`,` $rhs `[` $rhs_offset `]` $rhs_strides `loops` $loops attr-dict")
+
+    def __init__(self, kind: str, dst: MemRef, lhs: MemRef, rhs: MemRef, loops):
+        super().__init__(operands=[dst[0], lhs[0], rhs[0]], properties={
+            "kind": StringAttr(kind), "loops": int_array(loops),
+            **_mem_props(dst=dst[1:], lhs=lhs[1:], rhs=rhs[1:])})
+
+    def accesses(self, extents=(1, 1)) -> list[Access]:
+        return [_mem(self, "dst"), _mem(self, "lhs"), _mem(self, "rhs")]
+
+
+@irdl_op_definition
+class ReduceOp(KindOp):
+    """Reduction over the innermost `reduce` loops: dst[o] = f over r of src[o, r] (pools).
+    dst has strides for the outer loops only; mean divides by the product of the reduced counts."""
+
+    name = "cim.reduce"
+    OPCODE: ClassVar[int] = 6
+    KINDS: ClassVar[tuple[str, ...]] = ("max", "sum", "mean")
+    reduce = prop_def(IntegerAttr[I64])
+    dst, dst_offset, dst_strides = _operand("dst")
+    src, src_offset, src_strides = _operand("src")
+    assembly_format = ("$kind $dst `[` $dst_offset `]` $dst_strides `from` $src `[` $src_offset `]` $src_strides "
+                       "`loops` $loops `reduce` $reduce attr-dict")
+
+    def __init__(self, kind: str, dst: MemRef, src: MemRef, loops, reduce: int):
+        super().__init__(operands=[dst[0], src[0]], properties={
+            "kind": StringAttr(kind), "loops": int_array(loops), "reduce": IntegerAttr(reduce, i64),
+            **_mem_props(dst=dst[1:], src=src[1:])})
+
+    @property
+    def reduced(self) -> int:
+        return self.reduce.value.data
+
+    def stride_ranks(self) -> dict[str, int]:
+        rank = len(self.loop_counts)
+        return {"dst": rank - self.reduced, "src": rank}
+
+    def verify_(self) -> None:
+        if not 1 <= self.reduced < len(self.loop_counts) + 1:
+            raise VerifyException(f"cim.reduce: 'reduce' must be in 1..{len(self.loop_counts)}, got {self.reduced}")
+        super().verify_()
+
+    def accesses(self, extents=(1, 1)) -> list[Access]:
+        return [_mem(self, "dst"), _mem(self, "src")]
+
+
+INSTRUCTIONS: tuple[type[InstructionOp], ...] = (CopyOp, FillOp, MvmOp, UnaryOp, BinaryOp, ReduceOp)
+
+
+@irdl_op_definition
+class InputOp(IRDLOperation):
+    """Binds the model input `name` of `shape` to a buffer; the host writes it before the run."""
+
+    name = "cim.input"
+    tensor = prop_def(StringAttr)
+    buffer = operand_def(BufferType)
+    shape = prop_def(DenseArrayBase[I64])
+    assembly_format = "$tensor $buffer `shape` $shape attr-dict"
+
+    def __init__(self, tensor: str, buffer: SSAValue, shape):
+        super().__init__(operands=[buffer], properties={"tensor": StringAttr(tensor), "shape": int_array(shape)})
+
+    def verify_(self) -> None:
+        _verify_binding(self)
+
+
+@irdl_op_definition
+class OutputOp(IRDLOperation):
+    """Binds the model output `name` of `shape` to a buffer; the host reads it after the run."""
+
+    name = "cim.output"
+    tensor = prop_def(StringAttr)
+    buffer = operand_def(BufferType)
+    shape = prop_def(DenseArrayBase[I64])
+    assembly_format = "$tensor $buffer `shape` $shape attr-dict"
+
+    def __init__(self, tensor: str, buffer: SSAValue, shape):
+        super().__init__(operands=[buffer], properties={"tensor": StringAttr(tensor), "shape": int_array(shape)})
+
+    def verify_(self) -> None:
+        _verify_binding(self)
+
+
+def _verify_binding(op: InputOp | OutputOp) -> None:
+    alloc = _alloc_of(op, op.buffer, "buffer")
+    shape = ints(op.shape)
+    n = 1
+    for d in shape:
+        if d < 1:
+            raise VerifyException(f"{op.name} \"{op.tensor.data}\": 'shape' dims must be >= 1, got {list(shape)}")
+        n *= d
+    if n * ELEMENT_BYTES > alloc.size_bytes:
+        raise VerifyException(
+            f"{op.name} \"{op.tensor.data}\": shape {list(shape)} needs {n * ELEMENT_BYTES} bytes, buffer has {alloc.size_bytes}")
+
+
+@irdl_op_definition
+class LayerOp(IRDLOperation):
+    """The instructions of one layer of the model, named for the report."""
+
+    name = "cim.layer"
+    layer = prop_def(StringAttr)
+    body = region_def("single_block")
+    traits = traits_def(NoTerminator())
+    assembly_format = "$layer $body attr-dict"
+
+    def verify_(self) -> None:
+        for op in self.body.block.ops:
+            if not isinstance(op, InstructionOp):
+                raise VerifyException(f"cim.layer \"{self.layer.data}\": holds instructions only, found {op.name}")
+
+
+@irdl_op_definition
+class StreamOp(IRDLOperation):
+    """The instruction stream of one core: allocations, I/O bindings and layers, run in order."""
+
+    name = "cim.stream"
+    core = prop_def(IntegerAttr[I64])
+    body = region_def("single_block")
+    traits = traits_def(NoTerminator())
+    assembly_format = "`core` $core $body attr-dict"
+
+    def instructions(self) -> Iterator[InstructionOp]:
+        for op in self.body.block.ops:
+            if isinstance(op, LayerOp):
+                yield from op.body.block.ops  # type: ignore[misc]
+
+    def verify_(self) -> None:
+        allowed = (AllocOp, InputOp, OutputOp, LayerOp)
+        for op in self.body.block.ops:
+            if not isinstance(op, allowed):
+                raise VerifyException(f"cim.stream: holds cim.alloc, cim.input, cim.output and cim.layer, found {op.name}")
+        module = self.parent_op()
+        xbars = crossbars(module) if isinstance(module, ModuleOp) else {}
+        for inst in self.instructions():
+            if isinstance(inst, MvmOp):
+                xbar = xbars.get(inst.xbar_id)
+                if xbar is None:
+                    raise VerifyException(f"cim.mvm: crossbar {inst.xbar_id} is not declared by a cim.crossbar")
+                check_bounds(inst, inst.accesses(xbar.shape))
+
+
+def crossbars(module: ModuleOp) -> dict[int, CrossbarOp]:
+    """The module's crossbar declarations by id."""
+    return {op.id.value.data: op for op in module.ops if isinstance(op, CrossbarOp)}
+
+
+def streams(module: ModuleOp) -> list[StreamOp]:
+    return [op for op in module.ops if isinstance(op, StreamOp)]
+
+
+Cim = Dialect(
+    "cim",
+    [CrossbarOp, AllocOp, CopyOp, FillOp, MvmOp, UnaryOp, BinaryOp, ReduceOp, InputOp, OutputOp, LayerOp, StreamOp],
+    [BufferType],
+)
+
+
+def buffer_lifetimes(stream: StreamOp) -> dict[AllocOp, tuple[int, int]]:
+    """Each buffer's live range [first, last] in instruction indices of the stream.
+
+    Inputs are live from the start (the host writes them first), outputs to the end (the host
+    reads them last), const buffers throughout (loaded with the program); a buffer that only
+    binds I/O and is touched by no instruction is live throughout.
+    """
+    instructions = list(stream.instructions())
+    end = max(len(instructions) - 1, 0)
+    first: dict[AllocOp, int] = {}
+    last: dict[AllocOp, int] = {}
+    for i, inst in enumerate(instructions):
+        for operand in inst.operands:
+            alloc = operand.owner
+            assert isinstance(alloc, AllocOp)
+            first.setdefault(alloc, i)
+            last[alloc] = i
+    lifetimes: dict[AllocOp, tuple[int, int]] = {}
+    for op in stream.body.block.ops:
+        if isinstance(op, AllocOp):
+            if op.kind.data == "const" or op not in first:
+                lifetimes[op] = (0, end)
+            else:
+                lifetimes[op] = (0 if op.kind.data == "input" else first[op], last[op])
+    for op in stream.body.block.ops:
+        if isinstance(op, OutputOp):
+            alloc = op.buffer.owner
+            assert isinstance(alloc, AllocOp)
+            lifetimes[alloc] = (lifetimes[alloc][0], end)
+    return lifetimes

@@ -1,0 +1,386 @@
+"""The graph dialect: tensor ops close to ONNX, the level the frontend produces.
+
+Functions are builtin `func.func` over f32 tensors. Weights are `graph.weight` ops naming an
+array in the weight store, so the IR text stays small. Result shapes may be unknown (`?`)
+until `shape-infer`; every op knows how to infer its result shape from its operands, and its
+verifier checks a known result shape against that inference.
+
+```mlir
+%w = graph.weight "conv1.weight" : tensor<6x1x5x5xf32>
+%y = graph.conv %x, %w strides [1, 1] pads [2, 2, 2, 2] dilations [1, 1] group 1
+       : (tensor<1x1x28x28xf32>, tensor<6x1x5x5xf32>) -> tensor<1x6x28x28xf32>
+```
+"""
+
+from __future__ import annotations
+
+import abc
+
+from xdsl.dialects.builtin import I64, DenseArrayBase, IntegerAttr, StringAttr, TensorType, i64
+from xdsl.ir import Dialect
+from xdsl.irdl import (
+    IRDLOperation,
+    ParsePropInAttrDict,
+    irdl_op_definition,
+    operand_def,
+    opt_operand_def,
+    prop_def,
+    result_def,
+    traits_def,
+)
+from xdsl.traits import Pure
+from xdsl.utils.exceptions import VerifyException
+
+from cimc.dialects.shapes import Shape, broadcast, is_known, numel, shape_of, window_out
+
+LAYER_ATTR = "cimc.layer"
+"""Discardable attribute naming the ONNX node an op came from; the report's layers use it."""
+
+
+def ints(attr: DenseArrayBase) -> tuple[int, ...]:
+    return tuple(attr.get_values())
+
+
+class GraphOp(IRDLOperation, abc.ABC):
+    """A graph op with one tensor result whose shape follows from its operands."""
+
+    @abc.abstractmethod
+    def infer_shape(self) -> Shape:
+        """The result shape, given operands of known shape; VerifyException if inconsistent."""
+
+    def verify_(self) -> None:
+        self.verify_attributes()
+        if not all(is_known(shape_of(o)) for o in self.operands):
+            return
+        expected = self.infer_shape()
+        actual = shape_of(self.results[0])
+        if len(actual) != len(expected) or any(a >= 0 and a != e for a, e in zip(actual, expected)):
+            raise VerifyException(
+                f"{self.name}: result shape {fmt_shape(actual)} does not match the inferred {fmt_shape(expected)}")
+
+    def verify_attributes(self) -> None:
+        """Checks of the op's properties alone; overridden where there are any."""
+
+
+def fmt_shape(shape: Shape) -> str:
+    return "x".join("?" if d < 0 else str(d) for d in shape)
+
+
+def check_len(op: IRDLOperation, name: str, values: tuple[int, ...], n: int, minimum: int) -> None:
+    if len(values) != n:
+        raise VerifyException(f"{op.name}: '{name}' must have {n} entries, got {len(values)}")
+    if any(v < minimum for v in values):
+        raise VerifyException(f"{op.name}: '{name}' entries must be >= {minimum}, got {list(values)}")
+
+
+def check_rank(op: IRDLOperation, operand: str, shape: Shape, rank: int) -> None:
+    if len(shape) != rank:
+        raise VerifyException(f"{op.name}: operand '{operand}' must have rank {rank}, got {fmt_shape(shape)}")
+
+
+@irdl_op_definition
+class WeightOp(IRDLOperation):
+    """A constant tensor held in the weight store under `handle`.
+
+    ```mlir
+    %w = graph.weight "fc1.weight" : tensor<120x400xf32>
+    ```
+    """
+
+    name = "graph.weight"
+    handle = prop_def(StringAttr)
+    result = result_def(TensorType)
+    traits = traits_def(Pure())
+    assembly_format = "$handle attr-dict `:` type($result)"
+
+    def __init__(self, handle: str, type: TensorType):
+        super().__init__(properties={"handle": StringAttr(handle)}, result_types=[type])
+
+    def verify_(self) -> None:
+        if not is_known(shape_of(self.result)):
+            raise VerifyException(f"graph.weight \"{self.handle.data}\": a weight's shape must be static")
+
+
+class WindowOp(GraphOp, abc.ABC):
+    """A 2-D sliding-window op over NCHW input: conv and the pools."""
+
+    strides = prop_def(DenseArrayBase[I64])
+    pads = prop_def(DenseArrayBase[I64])
+    """[top, left, bottom, right], ONNX's [x1_begin, x2_begin, x1_end, x2_end]."""
+    dilations = prop_def(DenseArrayBase[I64])
+
+    def window(self) -> tuple[int, int]:
+        """The kernel's (height, width)."""
+        raise NotImplementedError
+
+    def verify_attributes(self) -> None:
+        check_len(self, "strides", ints(self.strides), 2, 1)
+        check_len(self, "pads", ints(self.pads), 4, 0)
+        check_len(self, "dilations", ints(self.dilations), 2, 1)
+
+    def window_shape(self, h: int, w: int) -> tuple[int, int]:
+        (kh, kw), (sh, sw), (pt, pl, pb, pr), (dh, dw) = (
+            self.window(), ints(self.strides), ints(self.pads), ints(self.dilations))
+        oh, ow = window_out(h, kh, sh, pt, pb, dh), window_out(w, kw, sw, pl, pr, dw)
+        if oh <= 0 or ow <= 0:
+            raise VerifyException(
+                f"{self.name}: window {kh}x{kw} does not fit the {h}x{w} input (with pads and dilations)")
+        return oh, ow
+
+
+@irdl_op_definition
+class ConvOp(WindowOp):
+    """2-D convolution, ONNX Conv: y = conv(x, w) + b over NCHW input and OIHW weight.
+
+    With `group` g, the C input channels and O output channels are split into g groups and
+    output group i sees only input group i (depthwise when g == C).
+    """
+
+    name = "graph.conv"
+    input = operand_def(TensorType)
+    weight = operand_def(TensorType)
+    bias = opt_operand_def(TensorType)
+    result = result_def(TensorType)
+    group = prop_def(IntegerAttr[I64])
+    traits = traits_def(Pure())
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = (
+        "$input `,` $weight (`,` $bias^)? `strides` $strides `pads` $pads `dilations` $dilations "
+        "`group` $group attr-dict `:` functional-type(operands, results)")
+
+    def __init__(self, input, weight, bias, strides, pads, dilations, group: int, result_type):
+        super().__init__(
+            operands=[input, weight, [bias] if bias is not None else []], result_types=[result_type],
+            properties={"strides": DenseArrayBase.from_list(i64, strides),
+                        "pads": DenseArrayBase.from_list(i64, pads),
+                        "dilations": DenseArrayBase.from_list(i64, dilations),
+                        "group": IntegerAttr(group, i64)})
+
+    def window(self) -> tuple[int, int]:
+        shape = shape_of(self.weight)
+        return shape[2], shape[3]
+
+    def verify_attributes(self) -> None:
+        super().verify_attributes()
+        if self.group.value.data < 1:
+            raise VerifyException(f"graph.conv: 'group' must be >= 1, got {self.group.value.data}")
+        check_rank(self, "weight", shape_of(self.weight), 4)
+
+    def infer_shape(self) -> Shape:
+        x, w = shape_of(self.input), shape_of(self.weight)
+        check_rank(self, "input", x, 4)
+        g = self.group.value.data
+        n, c, h, wd = x
+        o, cg = w[0], w[1]
+        if c != cg * g:
+            raise VerifyException(
+                f"graph.conv: operand 'input' has {c} channels but 'weight' expects {cg} x group {g}")
+        if o % g:
+            raise VerifyException(f"graph.conv: operand 'weight' has {o} output channels, not a multiple of group {g}")
+        if self.bias is not None and shape_of(self.bias) != (o,):
+            raise VerifyException(f"graph.conv: operand 'bias' must have shape {o}, got {fmt_shape(shape_of(self.bias))}")
+        return (n, o, *self.window_shape(h, wd))
+
+
+class PoolOp(WindowOp, abc.ABC):
+    input = operand_def(TensorType)
+    result = result_def(TensorType)
+    kernel = prop_def(DenseArrayBase[I64])
+    traits = traits_def(Pure())
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = (
+        "$input `kernel` $kernel `strides` $strides `pads` $pads `dilations` $dilations attr-dict "
+        "`:` functional-type(operands, results)")
+
+    def __init__(self, input, kernel, strides, pads, dilations, result_type):
+        super().__init__(
+            operands=[input], result_types=[result_type],
+            properties={"kernel": DenseArrayBase.from_list(i64, kernel),
+                        "strides": DenseArrayBase.from_list(i64, strides),
+                        "pads": DenseArrayBase.from_list(i64, pads),
+                        "dilations": DenseArrayBase.from_list(i64, dilations)})
+
+    def window(self) -> tuple[int, int]:
+        kh, kw = ints(self.kernel)
+        return kh, kw
+
+    def verify_attributes(self) -> None:
+        super().verify_attributes()
+        check_len(self, "kernel", ints(self.kernel), 2, 1)
+        (kh, kw), (pt, pl, pb, pr) = ints(self.kernel), ints(self.pads)
+        if max(pt, pb) >= kh or max(pl, pr) >= kw:
+            raise VerifyException(f"{self.name}: pads {[pt, pl, pb, pr]} must be smaller than the kernel {[kh, kw]}")
+
+    def infer_shape(self) -> Shape:
+        x = shape_of(self.input)
+        check_rank(self, "input", x, 4)
+        return (x[0], x[1], *self.window_shape(x[2], x[3]))
+
+
+@irdl_op_definition
+class MaxPoolOp(PoolOp):
+    """2-D max pooling over NCHW input; padded positions never win (they count as -inf)."""
+
+    name = "graph.maxpool"
+
+
+@irdl_op_definition
+class AvgPoolOp(PoolOp):
+    """2-D average pooling over NCHW input; padded positions count as zeros in the average
+    (ONNX AveragePool with count_include_pad=1)."""
+
+    name = "graph.avgpool"
+
+
+@irdl_op_definition
+class GlobalAvgPoolOp(GraphOp):
+    """Mean over the spatial dims of NCHW input: N x C x H x W -> N x C x 1 x 1."""
+
+    name = "graph.global_avgpool"
+    input = operand_def(TensorType)
+    result = result_def(TensorType)
+    traits = traits_def(Pure())
+    assembly_format = "$input attr-dict `:` functional-type(operands, results)"
+
+    def infer_shape(self) -> Shape:
+        x = shape_of(self.input)
+        check_rank(self, "input", x, 4)
+        return (x[0], x[1], 1, 1)
+
+
+@irdl_op_definition
+class GemmOp(GraphOp):
+    """Matrix product with optional bias: y = a @ w + c, a: M x K, w: K x N, c broadcast to M x N.
+
+    ONNX Gemm's alpha, beta and transB are folded into `w` and `c` by the frontend.
+    """
+
+    name = "graph.gemm"
+    input = operand_def(TensorType)
+    weight = operand_def(TensorType)
+    bias = opt_operand_def(TensorType)
+    result = result_def(TensorType)
+    traits = traits_def(Pure())
+    assembly_format = "$input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)"
+
+    def __init__(self, input, weight, bias, result_type):
+        super().__init__(operands=[input, weight, [bias] if bias is not None else []], result_types=[result_type])
+
+    def infer_shape(self) -> Shape:
+        a, w = shape_of(self.input), shape_of(self.weight)
+        check_rank(self, "input", a, 2)
+        check_rank(self, "weight", w, 2)
+        if a[1] != w[0]:
+            raise VerifyException(f"graph.gemm: operand 'input' has K = {a[1]} but 'weight' has K = {w[0]}")
+        out = (a[0], w[1])
+        if self.bias is not None and broadcast(out, shape_of(self.bias), "graph.gemm bias") != out:
+            raise VerifyException(
+                f"graph.gemm: operand 'bias' of shape {fmt_shape(shape_of(self.bias))} does not broadcast to {fmt_shape(out)}")
+        return out
+
+
+@irdl_op_definition
+class ReluOp(GraphOp):
+    """Elementwise max(x, 0)."""
+
+    name = "graph.relu"
+    input = operand_def(TensorType)
+    result = result_def(TensorType)
+    traits = traits_def(Pure())
+    assembly_format = "$input attr-dict `:` functional-type(operands, results)"
+
+    def infer_shape(self) -> Shape:
+        return shape_of(self.input)
+
+
+@irdl_op_definition
+class AddOp(GraphOp):
+    """Elementwise lhs + rhs with numpy (ONNX multidirectional) broadcasting."""
+
+    name = "graph.add"
+    lhs = operand_def(TensorType)
+    rhs = operand_def(TensorType)
+    result = result_def(TensorType)
+    traits = traits_def(Pure())
+    assembly_format = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)"
+
+    def infer_shape(self) -> Shape:
+        return broadcast(shape_of(self.lhs), shape_of(self.rhs), "graph.add")
+
+
+@irdl_op_definition
+class FlattenOp(GraphOp):
+    """ONNX Flatten: dims before `axis` become rows, the rest columns. A view: no data moves."""
+
+    name = "graph.flatten"
+    input = operand_def(TensorType)
+    result = result_def(TensorType)
+    axis = prop_def(IntegerAttr[I64])
+    traits = traits_def(Pure())
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$input `axis` $axis attr-dict `:` functional-type(operands, results)"
+
+    def __init__(self, input, axis: int, result_type):
+        super().__init__(operands=[input], result_types=[result_type], properties={"axis": IntegerAttr(axis, i64)})
+
+    def infer_shape(self) -> Shape:
+        x = shape_of(self.input)
+        axis = self.axis.value.data
+        if not -len(x) <= axis <= len(x):
+            raise VerifyException(f"graph.flatten: 'axis' {axis} is out of range for rank {len(x)}")
+        if axis < 0:
+            axis += len(x)
+        return (numel(x[:axis]), numel(x[axis:]))
+
+
+@irdl_op_definition
+class ReshapeOp(GraphOp):
+    """ONNX Reshape with a constant target `shape`: 0 copies the input dim, -1 is inferred.
+    A view: no data moves."""
+
+    name = "graph.reshape"
+    input = operand_def(TensorType)
+    result = result_def(TensorType)
+    shape = prop_def(DenseArrayBase[I64])
+    traits = traits_def(Pure())
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$input `shape` $shape attr-dict `:` functional-type(operands, results)"
+
+    def __init__(self, input, shape, result_type):
+        super().__init__(operands=[input], result_types=[result_type],
+                         properties={"shape": DenseArrayBase.from_list(i64, shape)})
+
+    def verify_attributes(self) -> None:
+        spec = ints(self.shape)
+        if spec.count(-1) > 1:
+            raise VerifyException(f"graph.reshape: 'shape' {list(spec)} has more than one -1")
+        if any(d < -1 for d in spec):
+            raise VerifyException(f"graph.reshape: 'shape' {list(spec)} has a negative dim other than -1")
+
+    def infer_shape(self) -> Shape:
+        x = shape_of(self.input)
+        spec = ints(self.shape)
+        out = []
+        for i, d in enumerate(spec):
+            if d == 0:
+                if i >= len(x):
+                    raise VerifyException(f"graph.reshape: 'shape' copies dim {i} (0) but the input has rank {len(x)}")
+                out.append(x[i])
+            else:
+                out.append(d)
+        total = numel(x)
+        if -1 in out:
+            rest = numel(d for d in out if d != -1)
+            if rest == 0 or total % rest:
+                raise VerifyException(f"graph.reshape: cannot reshape {fmt_shape(x)} to {list(spec)}")
+            out[out.index(-1)] = total // rest
+        if numel(out) != total:
+            raise VerifyException(f"graph.reshape: cannot reshape {fmt_shape(x)} ({total} elements) to {list(spec)}")
+        return tuple(out)
+
+
+Graph = Dialect(
+    "graph",
+    [WeightOp, ConvOp, GemmOp, MaxPoolOp, AvgPoolOp, GlobalAvgPoolOp, ReluOp, AddOp, FlattenOp, ReshapeOp],
+    [],
+)

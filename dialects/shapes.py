@@ -1,0 +1,57 @@
+"""Shape arithmetic shared by the graph and xbar dialects and their passes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from xdsl.dialects.builtin import DYNAMIC_INDEX, TensorType, f32
+from xdsl.ir import Attribute, SSAValue
+from xdsl.utils.exceptions import VerifyException
+
+Shape = tuple[int, ...]
+
+
+def shape_of(value: SSAValue | Attribute) -> Shape:
+    """The static shape of a tensor value, -1 for each unknown dim."""
+    t = value.type if isinstance(value, SSAValue) else value
+    assert isinstance(t, TensorType)
+    return tuple(-1 if d == DYNAMIC_INDEX else d for d in t.get_shape())
+
+
+def is_known(shape: Shape) -> bool:
+    return all(d >= 0 for d in shape)
+
+
+def tensor(shape: Sequence[int]) -> TensorType:
+    return TensorType(f32, [DYNAMIC_INDEX if d < 0 else d for d in shape])
+
+
+def numel(shape: Sequence[int]) -> int:
+    n = 1
+    for d in shape:
+        n *= d
+    return n
+
+
+def window_out(size: int, kernel: int, stride: int, pad_begin: int, pad_end: int, dilation: int) -> int:
+    """Output length of a sliding window (floor mode, as ONNX Conv and pools without ceil_mode)."""
+    span = dilation * (kernel - 1) + 1
+    return (size + pad_begin + pad_end - span) // stride + 1
+
+
+def broadcast(a: Shape, b: Shape, what: str) -> Shape:
+    """Numpy/ONNX multidirectional broadcasting of two shapes."""
+    rank = max(len(a), len(b))
+    a = (1,) * (rank - len(a)) + a
+    b = (1,) * (rank - len(b)) + b
+    out = []
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x == y or y == 1:
+            out.append(x)
+        elif x == 1:
+            out.append(y)
+        elif x < 0 or y < 0:
+            out.append(max(x, y) if max(x, y) > 1 else -1)
+        else:
+            raise VerifyException(f"{what}: shapes {a} and {b} do not broadcast (dim {i}: {x} vs {y})")
+    return tuple(out)

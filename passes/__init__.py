@@ -1,0 +1,30 @@
+"""cimc's passes, by their `cimc-opt -p` names (imported lazily, as xDSL's own registry is)."""
+
+from collections.abc import Callable
+
+from xdsl.passes import ModulePass
+
+
+def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
+    def shape_infer():
+        from cimc.passes.shape_infer import ShapeInferPass
+        return ShapeInferPass
+
+    def tile_crossbars():
+        from cimc.passes.tile_crossbars import TileCrossbarsPass
+        return TileCrossbarsPass
+
+    def lower_to_isa():
+        from cimc.passes.lower_to_isa import LowerToIsaPass
+        return LowerToIsaPass
+
+    def plan_memory():
+        from cimc.passes.plan_memory import PlanMemoryPass
+        return PlanMemoryPass
+
+    return {
+        "shape-infer": shape_infer,
+        "tile-crossbars": tile_crossbars,
+        "lower-to-isa": lower_to_isa,
+        "plan-memory": plan_memory,
+    }

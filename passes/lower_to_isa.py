@@ -1,0 +1,312 @@
+"""lower-to-isa: the xbar level (function @main over tensors) to the cim ISA.
+
+Every tensor becomes a buffer; Reshape and Flatten are views that share their input's buffer.
+Crossbar tiles become `cim.crossbar` declarations (placed in order on cores of
+`xbars_per_core` crossbars unless a tile carries its own `core`/`xbar`) and `cim.mvm`
+instructions. The partial sums of a tile grid are not materialized: each tile writes its
+column range of the layer's output matrix, the row tiles after the first with `acc`. Each
+op lowers to a constant number of instructions whose loop nests cover its whole tensor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from xdsl.context import Context
+from xdsl.dialects import func
+from xdsl.dialects.builtin import IntegerAttr, ModuleOp, StringAttr, i64
+from xdsl.ir import Block, Operation, Region, SSAValue
+from xdsl.passes import ModulePass
+
+from cimc.arch import Arch
+from cimc.dialects import cim, graph, xbar
+from cimc.dialects.cim import ELEMENT_BYTES, MemRef
+from cimc.dialects.shapes import Shape, numel, shape_of
+from cimc.errors import CimcError
+from cimc.frontend import NAME_ATTR
+
+MAXPOOL_PAD = -3.0e38
+"""Fill value of max-pool padding: below any f32 activation but -3.4e38, and exact in IR text."""
+
+
+def contiguous_strides(shape: Sequence[int]) -> list[int]:
+    strides, step = [], 1
+    for d in reversed(shape):
+        strides.append(step)
+        step *= d
+    return strides[::-1]
+
+
+def broadcast_strides(shape: Shape, out: Shape) -> list[int]:
+    """Strides reading a tensor of `shape` broadcast to `out` (0 on broadcast dims)."""
+    padded = (1,) * (len(out) - len(shape)) + tuple(shape)
+    return [0 if d == 1 and o != 1 else s for d, o, s in zip(padded, out, contiguous_strides(padded))]
+
+
+def collapse_loops(loops: Sequence[int], *strides: Sequence[int]) -> tuple[list[int], list[list[int]]]:
+    """Merge adjacent loops that every operand walks as one (fewer, longer loops)."""
+    out_loops, out_strides = [loops[0]], [[s[0]] for s in strides]
+    for i in range(1, len(loops)):
+        if all(acc[-1] == s[i] * loops[i] for acc, s in zip(out_strides, strides)):
+            out_loops[-1] *= loops[i]
+            for acc, s in zip(out_strides, strides):
+                acc[-1] = s[i]
+        else:
+            out_loops.append(loops[i])
+            for acc, s in zip(out_strides, strides):
+                acc.append(s[i])
+    return out_loops, out_strides
+
+
+@dataclass
+class _Lowering:
+    arch: Arch
+    stream: Block = field(default_factory=Block)
+    buffers: dict[SSAValue, SSAValue] = field(default_factory=dict)
+    crossbars: list[cim.CrossbarOp] = field(default_factory=list)
+    layer_name: str = ""
+    layer_block: Block | None = None
+
+    # -- buffers ----------------------------------------------------------------------------
+
+    def alloc(self, kind: str, elements: int, weight: str | None = None) -> SSAValue:
+        op = cim.AllocOp(kind, elements * ELEMENT_BYTES, weight)
+        self.stream.add_op(op)
+        return op.result
+
+    def buffer(self, value: SSAValue) -> SSAValue:
+        """The buffer holding a tensor value; a weight used by a digital op becomes a const buffer."""
+        if value not in self.buffers:
+            owner = value.owner
+            if not isinstance(owner, graph.WeightOp):
+                raise CimcError(f"lower-to-isa: no buffer for a value of {getattr(owner, 'name', 'a block')}")
+            self.buffers[value] = self.alloc("const", numel(shape_of(value)), owner.handle.data)
+            self.buffers[value].name_hint = owner.result.name_hint
+        return self.buffers[value]
+
+    def result_buffer(self, value: SSAValue, kind: str = "activation") -> SSAValue:
+        buf = self.alloc(kind, numel(shape_of(value)))
+        buf.name_hint = value.name_hint
+        self.buffers[value] = buf
+        return buf
+
+    # -- instructions -----------------------------------------------------------------------
+
+    def start_layer(self, op: Operation) -> None:
+        layer = op.attributes.get(graph.LAYER_ATTR)
+        name = layer.data if isinstance(layer, StringAttr) else op.name
+        if self.layer_block is None or name != self.layer_name:
+            self.layer_name, self.layer_block = name, Block()
+            self.stream.add_op(cim.LayerOp.create(properties={"layer": StringAttr(name)},
+                                                  regions=[Region(self.layer_block)]))
+
+    def emit(self, inst: cim.InstructionOp) -> None:
+        assert self.layer_block is not None
+        self.layer_block.add_op(inst)
+
+    def crossbar(self, tile: xbar.MvmOp) -> int:
+        index = len(self.crossbars)
+        ident = tile.xbar.value.data if tile.xbar is not None else index
+        core = tile.core.value.data if tile.core is not None else ident // self.arch.xbars_per_core
+        rows, cols = tile.row_range, tile.col_range
+        if rows[1] - rows[0] > self.arch.xbar_rows or cols[1] - cols[0] > self.arch.xbar_cols:
+            raise CimcError(f"lower-to-isa: a {rows[1] - rows[0]}x{cols[1] - cols[0]} tile does not fit a "
+                            f"{self.arch.xbar_rows}x{self.arch.xbar_cols} crossbar")
+        if any(x.id.value.data == ident for x in self.crossbars):
+            raise CimcError(f"lower-to-isa: two tiles are placed on crossbar {ident}")
+        self.crossbars.append(cim.CrossbarOp(ident, core, tile.weight_handle(), rows, cols))
+        return ident
+
+    # -- the tile grid: mvm / accumulate / concat write straight into their consumer ----------
+
+    @staticmethod
+    def fused(value: SSAValue) -> bool:
+        """Whether a tile-grid value is written by its single consumer's lowering instead."""
+        if not isinstance(value.owner, (xbar.MvmOp, xbar.AccumulateOp, xbar.ConcatOp)):
+            return False
+        uses = list(value.uses)
+        return len(uses) == 1 and isinstance(uses[0].operation, (xbar.AccumulateOp, xbar.ConcatOp))
+
+    def write_product(self, value: SSAValue, dst: SSAValue, col: int, row_stride: int, acc: bool) -> None:
+        """Write (or with acc, add) the P x n matrix `value` into columns col.. of dst."""
+        pixels, width = shape_of(value)
+        owner = value.owner
+        computed = value not in self.buffers  # not materialized: compute it right into dst
+        if isinstance(owner, xbar.MvmOp) and computed:
+            _, in_cols = shape_of(owner.input)
+            self.emit(cim.MvmOp(self.crossbar(owner), (dst, col, [row_stride]),
+                                (self.buffer(owner.input), owner.input_offset, [in_cols]), [pixels], acc))
+        elif isinstance(owner, xbar.AccumulateOp) and computed:
+            for k, part in enumerate(owner.inputs):
+                self.write_product(part, dst, col, row_stride, acc or k > 0)
+        elif isinstance(owner, xbar.ConcatOp) and computed:
+            for part in owner.inputs:
+                self.write_product(part, dst, col, row_stride, acc)
+                col += shape_of(part)[1]
+        else:
+            src = self.buffer(value)
+            out = (dst, col, [row_stride, 1])
+            if acc:
+                self.emit(cim.BinaryOp("add", out, out, (src, 0, [width, 1]), [pixels, width]))
+            else:
+                self.emit(cim.CopyOp(out, (src, 0, [width, 1]), [pixels, width]))
+
+    # -- ops --------------------------------------------------------------------------------
+
+    def lower_op(self, op: Operation) -> None:
+        if isinstance(op, (graph.WeightOp, func.ReturnOp)):
+            return
+        if isinstance(op, (graph.FlattenOp, graph.ReshapeOp)):
+            self.buffers[op.results[0]] = self.buffer(op.operands[0])
+            return
+        if isinstance(op, (xbar.MvmOp, xbar.AccumulateOp, xbar.ConcatOp)):
+            if not self.fused(op.results[0]):
+                self.start_layer(op)
+                pixels, width = shape_of(op.results[0])
+                dst = self.alloc("activation", pixels * width)
+                dst.name_hint = op.results[0].name_hint
+                self.write_product(op.results[0], dst, 0, width, False)
+                self.buffers[op.results[0]] = dst
+            return
+        lower = self.LOWERINGS.get(type(op))
+        if lower is None:
+            hint = " (run tile-crossbars first)" if isinstance(op, (graph.ConvOp, graph.GemmOp)) else ""
+            raise CimcError(f"lower-to-isa: {op.name} cannot be lowered to the cim ISA{hint}")
+        self.start_layer(op)
+        lower(self, op)
+
+    def im2col(self, op: xbar.Im2colOp) -> None:
+        n, c, h, w = shape_of(op.input)
+        (kh, kw), (sh, sw), (pt, pl, pb, pr), (dh, dw) = (
+            op.window(), graph.ints(op.strides), graph.ints(op.pads), graph.ints(op.dilations))
+        src, hp, wp = self.padded(op.input, (pt, pl, pb, pr), 0.0)
+        _, oh, ow = n, *op.window_shape(h, w)
+        dst = self.result_buffer(op.result, "scratch")
+        k = c * kh * kw
+        # dst[(n, oh, ow), (c, kh, kw)] = padded[n, c, oh*sh + kh*dh, ow*sw + kw*dw]
+        loops = [n, oh, ow, c, kh, kw]
+        dst_strides = [oh * ow * k, ow * k, k, kh * kw, kw, 1]
+        src_strides = [c * hp * wp, sh * wp, sw, hp * wp, dh * wp, dw]
+        loops, (dst_strides, src_strides) = collapse_loops(loops, dst_strides, src_strides)
+        self.emit(cim.CopyOp((dst, 0, dst_strides), (src, 0, src_strides), loops))
+
+    def padded(self, value: SSAValue, pads: tuple[int, int, int, int], fill: float) -> tuple[SSAValue, int, int]:
+        """An NCHW value's buffer, copied into a `fill`-bordered scratch buffer if pads are non-zero."""
+        n, c, h, w = shape_of(value)
+        pt, pl, pb, pr = pads
+        if not any(pads):
+            return self.buffer(value), h, w
+        hp, wp = h + pt + pb, w + pl + pr
+        buf = self.alloc("scratch", n * c * hp * wp)
+        self.emit(cim.FillOp((buf, 0, [1]), fill, [n * c * hp * wp]))
+        self.emit(cim.CopyOp((buf, pt * wp + pl, [hp * wp, wp, 1]), (self.buffer(value), 0, [h * w, w, 1]),
+                             [n * c, h, w]))
+        return buf, hp, wp
+
+    def pool(self, op: graph.PoolOp) -> None:
+        n, c, h, w = shape_of(op.input)
+        _, _, oh, ow = shape_of(op.result)
+        is_max = isinstance(op, graph.MaxPoolOp)
+        src, hp, wp = self.padded(op.input, graph.ints(op.pads), MAXPOOL_PAD if is_max else 0.0)
+        (kh, kw), (sh, sw), (dh, dw) = op.window(), graph.ints(op.strides), graph.ints(op.dilations)
+        self.emit(cim.ReduceOp(
+            "max" if is_max else "mean", (self.result_buffer(op.result), 0, [oh * ow, ow, 1]),
+            (src, 0, [hp * wp, sh * wp, sw, dh * wp, dw]), [n * c, oh, ow, kh, kw], 2))
+
+    def global_avgpool(self, op: graph.GlobalAvgPoolOp) -> None:
+        n, c, h, w = shape_of(op.input)
+        self.emit(cim.ReduceOp("mean", (self.result_buffer(op.result), 0, [1]),
+                               (self.buffer(op.input), 0, [h * w, 1]), [n * c, h * w], 1))
+
+    def relu(self, op: graph.ReluOp) -> None:
+        count = numel(shape_of(op.input))
+        self.emit(cim.UnaryOp("relu", (self.result_buffer(op.result), 0, [1]), (self.buffer(op.input), 0, [1]),
+                              [count]))
+
+    def add(self, op: graph.AddOp) -> None:
+        out = shape_of(op.result)
+        strides = [contiguous_strides(out), broadcast_strides(shape_of(op.lhs), out),
+                   broadcast_strides(shape_of(op.rhs), out)]
+        loops, (d, a, b) = collapse_loops(list(out) or [1], *[s or [0] for s in strides])
+        if len(loops) > cim.MAX_LOOPS:
+            raise CimcError(f"lower-to-isa: graph.add over {len(loops)} non-mergeable dims exceeds {cim.MAX_LOOPS} loops")
+        self.emit(cim.BinaryOp("add", (self.result_buffer(op.result), 0, d), (self.buffer(op.lhs), 0, a),
+                               (self.buffer(op.rhs), 0, b), loops))
+
+    def col2im(self, op: xbar.Col2imOp) -> None:
+        n, c, oh, ow = shape_of(op.result)
+        pixels = oh * ow
+        self.emit(cim.CopyOp((self.result_buffer(op.result), 0, [c * pixels, pixels, 1]),
+                             (self.buffer(op.input), 0, [pixels * c, 1, c]), [n, c, pixels]))
+
+    LOWERINGS = {
+        xbar.Im2colOp: im2col,
+        xbar.Col2imOp: col2im,
+        graph.MaxPoolOp: pool,
+        graph.AvgPoolOp: pool,
+        graph.GlobalAvgPoolOp: global_avgpool,
+        graph.ReluOp: relu,
+        graph.AddOp: add,
+    }
+
+    # -- the function ---------------------------------------------------------------------------
+
+    def lower_function(self, fn: func.FuncOp) -> None:
+        inputs = []
+        for i, arg in enumerate(fn.args):
+            buf = self.result_buffer(arg, "input")
+            inputs.append(cim.InputOp(_io_name(fn, i, "arg"), buf, shape_of(arg)))
+        for op in inputs:
+            self.stream.add_op(op)
+        for op in fn.body.block.ops:
+            self.lower_op(op)
+        ret = fn.body.block.last_op
+        assert isinstance(ret, func.ReturnOp)
+        for i, value in enumerate(ret.arguments):
+            self.stream.add_op(cim.OutputOp(_io_name(fn, i, "res"), self.buffer(value), shape_of(value)))
+        # allocations first, then bindings and layers in order
+        allocs = [op for op in self.stream.ops if isinstance(op, cim.AllocOp)]
+        for op in allocs:
+            op.detach()
+        first = self.stream.first_op
+        for op in allocs:
+            if first is None:
+                self.stream.add_op(op)
+            else:
+                self.stream.insert_op_before(op, first)
+
+
+def _io_name(fn: func.FuncOp, index: int, which: str) -> str:
+    attrs = fn.arg_attrs if which == "arg" else fn.res_attrs
+    if attrs is not None:
+        name = attrs.data[index].data.get(NAME_ATTR)
+        if isinstance(name, StringAttr):
+            return name.data
+    return f"{which}{index}"
+
+
+@dataclass(frozen=True)
+class LowerToIsaPass(ModulePass):
+    """Replaces function @main (xbar level) by cim.crossbar declarations and a cim.stream."""
+
+    name = "lower-to-isa"
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        fns = [f for f in op.ops if isinstance(f, func.FuncOp)]
+        if len(fns) != 1:
+            raise CimcError(f"lower-to-isa: expected one func.func, found {len(fns)}")
+        (fn,) = fns
+        arch = Arch.of_module(op)
+        lowering = _Lowering(arch)
+        lowering.lower_function(fn)
+        if arch.cores is not None:
+            available = arch.cores * arch.xbars_per_core
+            if len(lowering.crossbars) > available:
+                raise CimcError(f"lower-to-isa: the model needs {len(lowering.crossbars)} crossbars, the chip has "
+                                f"{available} ({arch.cores} cores x {arch.xbars_per_core})")
+        op.body.block.erase_op(fn)
+        for decl in lowering.crossbars:
+            op.body.block.add_op(decl)
+        op.body.block.add_op(cim.StreamOp.create(properties={"core": IntegerAttr(0, i64)},
+                                                 regions=[Region(lowering.stream)]))

@@ -1,0 +1,57 @@
+"""plan-memory: a byte address for every buffer of a cim stream (static memory planning).
+
+Buffers whose live ranges (cim.buffer_lifetimes) overlap must not overlap in memory. This is
+greedy-by-size: the largest buffer first, each at the lowest address that clears every
+already-placed buffer it is live with.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import IntegerAttr, ModuleOp, i64
+from xdsl.passes import ModulePass
+
+from cimc.arch import Arch
+from cimc.dialects import cim
+from cimc.errors import CimcError
+
+
+def greedy_by_size(buffers: list[tuple[int, int, int]]) -> list[int]:
+    """Offsets for (size, first, last) buffers; overlapping lifetimes get disjoint ranges."""
+    order = sorted(range(len(buffers)), key=lambda i: (-buffers[i][0], buffers[i][1], i))
+    offsets = [0] * len(buffers)
+    placed: list[int] = []
+    for i in order:
+        size, first, last = buffers[i]
+        busy = sorted((offsets[j], offsets[j] + buffers[j][0]) for j in placed
+                      if buffers[j][1] <= last and first <= buffers[j][2])
+        offset = 0
+        for lo, hi in busy:
+            if offset + size <= lo:
+                break
+            offset = max(offset, hi)
+        offsets[i] = offset
+        placed.append(i)
+    return offsets
+
+
+@dataclass(frozen=True)
+class PlanMemoryPass(ModulePass):
+    """Sets `addr` on every cim.alloc; fails if the plan exceeds the Arch's global memory."""
+
+    name = "plan-memory"
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        arch = Arch.of_module(op)
+        for stream in cim.streams(op):
+            lifetimes = cim.buffer_lifetimes(stream)
+            allocs = list(lifetimes)
+            offsets = greedy_by_size([(a.size_bytes, *lifetimes[a]) for a in allocs])
+            peak = max((o + a.size_bytes for o, a in zip(offsets, allocs)), default=0)
+            if peak > arch.global_memory_bytes:
+                raise CimcError(f"plan-memory: the program needs {peak} bytes of global memory, the arch has "
+                                f"{arch.global_memory_bytes}")
+            for alloc, offset in zip(allocs, offsets):
+                alloc.addr = IntegerAttr(offset, i64)

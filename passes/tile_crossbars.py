@@ -1,0 +1,125 @@
+"""tile-crossbars: convs and gemms to crossbar tiles (the xbar level), by the Arch's array size.
+
+A conv becomes an im2col window extraction, then for each group and each column range of at
+most `xbar_cols` output channels, one `xbar.mvm` per range of at most `xbar_rows` rows of the
+group's K = Cin/groups*kh*kw rows, their partial sums accumulated, the column ranges
+concatenated, the bias added and the pixel-major matrix turned back into NCHW. A gemm is the
+same without the window and layout steps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import Operation, SSAValue
+from xdsl.passes import ModulePass
+from xdsl.pattern_rewriter import (
+    GreedyRewritePatternApplier,
+    PatternRewriter,
+    PatternRewriteWalker,
+    RewritePattern,
+    op_type_rewrite_pattern,
+)
+
+from cimc.arch import Arch
+from cimc.dialects import graph, xbar
+from cimc.dialects.shapes import is_known, shape_of, tensor
+from cimc.errors import CimcError
+
+
+def _tiles(total: int, size: int) -> list[tuple[int, int]]:
+    return [(start, min(start + size, total)) for start in range(0, total, size)]
+
+
+@dataclass
+class _TileBuilder:
+    rows: int
+    cols: int
+    ops: list[Operation]
+
+    def add(self, op: Operation) -> SSAValue:
+        self.ops.append(op)
+        return op.results[0]
+
+    def matmul(self, matrix: SSAValue, weight: SSAValue, groups: int) -> SSAValue:
+        """matrix (P x groups*K) times the block-diagonal crossbar view of weight (K x N)."""
+        k, n = xbar.matrix_shape(shape_of(weight))
+        pixels = shape_of(matrix)[0]
+        n_group = n // groups
+        blocks = []
+        for g in range(groups):
+            for c0, c1 in _tiles(n_group, self.cols):
+                cols = (g * n_group + c0, g * n_group + c1)
+                partials = [self.add(xbar.MvmOp(matrix, weight, g, rows, cols, tensor([pixels, c1 - c0])))
+                            for rows in _tiles(k, self.rows)]
+                blocks.append(partials[0] if len(partials) == 1 else self.add(xbar.AccumulateOp(partials)))
+        if len(blocks) == 1:
+            return blocks[0]
+        return self.add(xbar.ConcatOp.create(operands=blocks, result_types=[tensor([pixels, n])]))
+
+    def bias(self, value: SSAValue, bias: SSAValue | None) -> SSAValue:
+        if bias is None:
+            return value
+        return self.add(graph.AddOp.create(operands=[value, bias], result_types=[value.type]))
+
+
+def _require_static(op: Operation) -> None:
+    for v in (*op.operands, *op.results):
+        if not is_known(shape_of(v)):
+            raise CimcError(f"tile-crossbars: {op.name} has a dynamic shape; run shape-infer first")
+
+
+def _finish(op: Operation, tiles: _TileBuilder, rewriter: PatternRewriter) -> None:
+    layer = op.attributes.get(graph.LAYER_ATTR)
+    if layer is not None:
+        for new in tiles.ops:
+            new.attributes[graph.LAYER_ATTR] = layer
+    rewriter.replace(op, tiles.ops)
+
+
+@dataclass(frozen=True)
+class TileConv(RewritePattern):
+    rows: int
+    cols: int
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: graph.ConvOp, rewriter: PatternRewriter, /) -> None:
+        _require_static(op)
+        n, c, h, w = shape_of(op.input)
+        _, _, oh, ow = shape_of(op.result)
+        kh, kw = op.window()
+        tiles = _TileBuilder(self.rows, self.cols, [])
+        cols = tiles.add(xbar.Im2colOp(op.input, (kh, kw), graph.ints(op.strides), graph.ints(op.pads),
+                                       graph.ints(op.dilations), tensor([n * oh * ow, c * kh * kw])))
+        out = tiles.bias(tiles.matmul(cols, op.weight, op.group.value.data), op.bias)
+        tiles.add(xbar.Col2imOp.create(operands=[out], result_types=[op.result.type]))
+        _finish(op, tiles, rewriter)
+
+
+@dataclass(frozen=True)
+class TileGemm(RewritePattern):
+    rows: int
+    cols: int
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: graph.GemmOp, rewriter: PatternRewriter, /) -> None:
+        _require_static(op)
+        tiles = _TileBuilder(self.rows, self.cols, [])
+        tiles.bias(tiles.matmul(op.input, op.weight, 1), op.bias)
+        _finish(op, tiles, rewriter)
+
+
+@dataclass(frozen=True)
+class TileCrossbarsPass(ModulePass):
+    """Cuts every conv and gemm into crossbar tiles of the module's Arch (xbar_rows x xbar_cols)."""
+
+    name = "tile-crossbars"
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        arch = Arch.of_module(op)
+        rows, cols = arch.xbar_rows, arch.xbar_cols
+        PatternRewriteWalker(
+            GreedyRewritePatternApplier([TileConv(rows, cols), TileGemm(rows, cols)]), apply_recursively=False,
+        ).rewrite_module(op)
