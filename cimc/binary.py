@@ -76,6 +76,16 @@ class BinaryImage:
         count = int(row["rows"]) * int(row["cols"])
         return np.frombuffer(self.data, np.float32, count, int(row["data"])).reshape(int(row["rows"]), int(row["cols"]))
 
+    def io_bindings(self, outputs: bool) -> dict[str, tuple[int, tuple[int, ...]]]:
+        """The model inputs (or outputs): name -> (element address, shape)."""
+        bound = {}
+        for row in self.bindings:
+            if bool(row["output"]) == outputs:
+                buffer = self.buffers[int(row["buffer"])]
+                bound[self.string(int(row["name"]))] = (
+                    int(buffer["addr"]) // ELEMENT_BYTES, tuple(int(d) for d in row["dims"][: row["rank"]]))
+        return bound
+
     def buffer_data(self, index: int) -> np.ndarray:
         row = self.buffers[index]
         return np.frombuffer(self.data, np.float32, int(row["size"]) // ELEMENT_BYTES, int(row["data"]))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import NamedTuple
@@ -19,6 +17,7 @@ from cimc.arch import Arch
 from cimc.binary import BinaryImage, encode
 from cimc.dialects import get_all_dialects
 from cimc.errors import CimcError
+from cimc.files import write_atomically
 from cimc.frontend import import_onnx
 from cimc.interpreter import Executable
 from cimc.passes import get_all_passes
@@ -76,6 +75,16 @@ class Program:
     def arch(self) -> Arch:
         return self.image.arch
 
+    @property
+    def inputs(self) -> dict[str, tuple[int, ...]]:
+        """The model's inputs: ONNX name -> shape."""
+        return {name: shape for name, (_, shape) in self.image.io_bindings(outputs=False).items()}
+
+    @property
+    def outputs(self) -> dict[str, tuple[int, ...]]:
+        """The model's outputs: ONNX name -> shape."""
+        return {name: shape for name, (_, shape) in self.image.io_bindings(outputs=True).items()}
+
     def run(self, inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         """Outputs keyed by ONNX output name for inputs keyed by ONNX input name."""
         if self._executable is None:
@@ -105,15 +114,3 @@ def compile(model: str | Path | onnx.ModelProto, arch: Arch | None = None) -> Pr
     module, weights = lower(model, arch, to="cim")
     return Program(encode(module, weights))
 
-
-def write_atomically(path: str | Path, data: bytes) -> None:
-    """Write a file whole or not at all: a failure never leaves a half-written output."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise

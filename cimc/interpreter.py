@@ -38,12 +38,8 @@ class Executable:
         self.matrices = {int(row["id"]): image.crossbar_matrix(i) for i, row in enumerate(image.crossbars)}
         self.consts = [(int(row["addr"]) // ELEMENT_BYTES, image.buffer_data(i))
                        for i, row in enumerate(image.buffers) if row["weight"] != 0xFFFFFFFF]
-        self.inputs = {}
-        self.outputs = {}
-        for row in image.bindings:
-            buffer = image.buffers[int(row["buffer"])]
-            entry = (int(buffer["addr"]) // ELEMENT_BYTES, tuple(int(d) for d in row["dims"][: row["rank"]]))
-            (self.outputs if row["output"] else self.inputs)[image.string(int(row["name"]))] = entry
+        self.inputs = image.io_bindings(outputs=False)
+        self.outputs = image.io_bindings(outputs=True)
 
     def run(self, inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         memory = np.zeros(self.image.memory_bytes // ELEMENT_BYTES, np.float32)

@@ -6,12 +6,14 @@ saved as an .npz beside an .mlir file, and are copied into the binary by the enc
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
 from cimc.errors import CimcError
+from cimc.files import write_atomically
 
 
 class WeightStore:
@@ -49,7 +51,9 @@ class WeightStore:
         return self._arrays.items()
 
     def save(self, path: str | Path) -> None:
-        np.savez(path, **self._arrays)
+        buffer = io.BytesIO()
+        np.savez(buffer, **self._arrays)
+        write_atomically(path, buffer.getvalue())
 
     @classmethod
     def load(cls, path: str | Path) -> WeightStore:

@@ -1,0 +1,123 @@
+"""cimc: compile an ONNX model to a .cimb binary, run it, verify it, report on it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from cimc.arch import Arch
+from cimc.driver import Program, compile
+from cimc.errors import CimcError
+
+
+def _arch(path: str | None) -> Arch:
+    return Arch.load(path) if path else Arch()
+
+
+def cmd_compile(args: argparse.Namespace) -> None:
+    program = compile(args.model, arch=_arch(args.arch))
+    program.save(args.output)
+    report = program.report()
+    print(f"wrote {args.output}: {report.instructions} instructions, {report.crossbars} crossbars, "
+          f"{report.binary_bytes} bytes")
+
+
+def _read_inputs(specs: list[str]) -> dict[str, np.ndarray]:
+    inputs = {}
+    for spec in specs:
+        name, sep, path = spec.partition("=")
+        if not sep or not name or not path:
+            raise CimcError(f"--input '{spec}' must be NAME=FILE.npy")
+        try:
+            inputs[name] = np.load(path, allow_pickle=False)
+        except FileNotFoundError:
+            raise CimcError(f"input file '{path}' not found") from None
+        except (OSError, ValueError) as e:
+            raise CimcError(f"input file '{path}' is not a valid .npy: {e}") from None
+    return inputs
+
+
+def cmd_run(args: argparse.Namespace) -> None:
+    program = Program.load(args.binary)
+    outputs = program.run(_read_inputs(args.input))
+    if args.output_dir:
+        out = Path(args.output_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        for name, value in outputs.items():
+            path = out / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', name)}.npy"
+            with open(path, "wb") as f:
+                np.save(f, value)
+            print(f"wrote {path}: {list(value.shape)}")
+    else:
+        for name, value in outputs.items():
+            print(f"{name} {list(value.shape)}:\n{np.array2string(value, threshold=64, precision=5)}")
+
+
+def cmd_report(args: argparse.Namespace) -> None:
+    report = Program.load(args.binary).report()
+    print(json.dumps(report.to_dict(), indent=2) if args.json else report)
+
+
+def cmd_verify(args: argparse.Namespace) -> None:
+    """Compile, run on seeded random inputs and compare with onnxruntime."""
+    try:
+        import onnxruntime
+    except ImportError:
+        raise CimcError("verify needs onnxruntime: pip install onnxruntime") from None
+    from cimc.frontend import load_model
+
+    model = load_model(args.model)
+    program = compile(model, arch=_arch(args.arch))
+    rng = np.random.default_rng(args.seed)
+    inputs = {name: rng.standard_normal(shape).astype(np.float32) for name, shape in program.inputs.items()}
+    session = onnxruntime.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    reference = dict(zip([o.name for o in session.get_outputs()], session.run(None, inputs)))
+    worst = 0.0
+    for name, value in program.run(inputs).items():
+        ref = reference[name]
+        error = float(np.abs(value - ref).max() / max(float(np.abs(ref).max()), 1e-30))
+        worst = max(worst, error)
+        print(f"{name}: max |cimc - onnxruntime| / max |onnxruntime| = {error:.3g}")
+    if worst > args.tolerance:
+        raise CimcError(f"outputs differ from onnxruntime by {worst:.3g} > tolerance {args.tolerance}")
+    print("ok")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="cimc", description="Compile ONNX models for crossbar CIM accelerators.")
+    sub = p.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("compile", help="compile an ONNX model to a .cimb binary")
+    c.add_argument("model")
+    c.add_argument("-o", "--output", required=True)
+    c.add_argument("--arch", help="arch file (.toml or .json); default: the ISAAC-like default Arch")
+    c.set_defaults(run=cmd_compile)
+    r = sub.add_parser("run", help="run a .cimb binary in the interpreter")
+    r.add_argument("binary")
+    r.add_argument("--input", action="append", default=[], metavar="NAME=FILE.npy")
+    r.add_argument("-o", "--output-dir", help="write each output as NAME.npy here; default: print them")
+    r.set_defaults(run=cmd_run)
+    v = sub.add_parser("verify", help="compile and compare with onnxruntime on random inputs")
+    v.add_argument("model")
+    v.add_argument("--arch")
+    v.add_argument("--seed", type=int, default=0)
+    v.add_argument("--tolerance", type=float, default=1e-4, help="max error relative to max |reference|")
+    v.set_defaults(run=cmd_verify)
+    s = sub.add_parser("report", help="print what a .cimb costs")
+    s.add_argument("binary")
+    s.add_argument("--json", action="store_true", help="machine-readable output")
+    s.set_defaults(run=cmd_report)
+    return p
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    try:
+        args.run(args)
+    except CimcError as e:
+        print(f"cimc: error: {e}", file=sys.stderr)
+        sys.exit(1)
