@@ -117,7 +117,7 @@ class BinaryImage:
 
         if len(raw) < HEADER.size:
             raise corrupt(f"{len(raw)} bytes is shorter than the {HEADER.size}-byte header")
-        magic, version, count, fingerprint, digest, size, _ = HEADER.unpack_from(raw)
+        magic, version, count, fingerprint, digest, size, memory = HEADER.unpack_from(raw)
         if magic != MAGIC:
             raise corrupt(f"bad magic {magic!r}, expected {MAGIC!r}")
         if version != VERSION:
@@ -150,6 +150,8 @@ class BinaryImage:
                 raise corrupt(f"section {tag} is not a whole number of {dtype.itemsize}-byte records")
             tables[_TABLE_FIELDS[tag]] = np.frombuffer(sections[tag], dtype)
         image = cls(arch=arch, strings=sections["STRS"], data=sections["DATA"], **tables)
+        if image.memory_bytes != memory:
+            raise corrupt(f"header says {memory} bytes of memory, the buffers need {image.memory_bytes}")
         image.validate(corrupt)
         return image
 

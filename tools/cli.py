@@ -13,6 +13,8 @@ import numpy as np
 from cimc.arch import Arch
 from cimc.driver import Program, compile
 from cimc.errors import CimcError
+from cimc.frontend import load_model
+from cimc.reference import onnxruntime_outputs, random_inputs, relative_error
 
 
 def _arch(path: str | None) -> Arch:
@@ -65,22 +67,13 @@ def cmd_report(args: argparse.Namespace) -> None:
 
 def cmd_verify(args: argparse.Namespace) -> None:
     """Compile, run on seeded random inputs and compare with onnxruntime."""
-    try:
-        import onnxruntime
-    except ImportError:
-        raise CimcError("verify needs onnxruntime: pip install onnxruntime") from None
-    from cimc.frontend import load_model
-
     model = load_model(args.model)
     program = compile(model, arch=_arch(args.arch))
-    rng = np.random.default_rng(args.seed)
-    inputs = {name: rng.standard_normal(shape).astype(np.float32) for name, shape in program.inputs.items()}
-    session = onnxruntime.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
-    reference = dict(zip([o.name for o in session.get_outputs()], session.run(None, inputs)))
+    inputs = random_inputs(program.inputs, args.seed)
+    reference = onnxruntime_outputs(model, inputs)
     worst = 0.0
     for name, value in program.run(inputs).items():
-        ref = reference[name]
-        error = float(np.abs(value - ref).max() / max(float(np.abs(ref).max()), 1e-30))
+        error = relative_error(value, reference[name])
         worst = max(worst, error)
         print(f"{name}: max |cimc - onnxruntime| / max |onnxruntime| = {error:.3g}")
     if worst > args.tolerance:

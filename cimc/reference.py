@@ -1,0 +1,40 @@
+"""Reference results to check cimc against: onnxruntime on the same model and inputs."""
+
+from __future__ import annotations
+
+import numpy as np
+import onnx
+
+from cimc.errors import CimcError
+
+
+def model_inputs(model: onnx.ModelProto) -> dict[str, tuple[int, ...]]:
+    """The model's (non-initializer) inputs and their static shapes."""
+    initializers = {init.name for init in model.graph.initializer}
+    return {i.name: tuple(d.dim_value for d in i.type.tensor_type.shape.dim)
+            for i in model.graph.input if i.name not in initializers}
+
+
+def random_inputs(shapes: dict[str, tuple[int, ...]], seed: int = 0) -> dict[str, np.ndarray]:
+    """Seeded standard-normal float32 values of the given shapes."""
+    rng = np.random.default_rng(seed)
+    return {name: rng.standard_normal(shape).astype(np.float32) for name, shape in shapes.items()}
+
+
+def onnxruntime_session(model: onnx.ModelProto):
+    try:
+        import onnxruntime
+    except ImportError:
+        raise CimcError("comparing with onnxruntime needs it installed: pip install onnxruntime") from None
+    return onnxruntime.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+
+
+def onnxruntime_outputs(model: onnx.ModelProto, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    session = onnxruntime_session(model)
+    return dict(zip([o.name for o in session.get_outputs()], session.run(None, inputs)))
+
+
+def relative_error(actual: np.ndarray, expected: np.ndarray) -> float:
+    """max |actual - expected| / max |expected|, the measure the acceptance tolerances use."""
+    scale = max(float(np.abs(expected).max()), np.finfo(np.float32).tiny)
+    return float(np.abs(actual - expected).max() / scale)
