@@ -98,7 +98,8 @@ class _Importer:
             data = self.constants[name] if array is None else array
             if data.dtype.kind not in "fiu":
                 raise self.error(f"constant '{name}' has dtype {data.dtype}, expected a number type")
-            handle = self.weights.add(name, data.astype(np.float32))
+            # a transformed copy (Gemm's alpha/beta/transB folded in) gets a handle of its own
+            handle = self.weights.add(name if array is None else f"{name}.folded", data.astype(np.float32))
             op = self.builder.insert(graph.WeightOp(handle, tensor(data.shape)))
             op.result.name_hint = _ssa_name(handle)
             self.weight_values[key] = op.result

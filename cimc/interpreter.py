@@ -1,14 +1,14 @@
 """Runs a BinaryImage on numpy arrays and prices it with the Arch's cost model.
 
 Global memory is one float32 array. Each instruction is one vectorized numpy operation over
-its whole loop nest: its operands' element indices are built by broadcasting the loop ranges
-against the strides, then gathered, computed on and scattered back.
+its whole loop nest: its operands are strided views of memory shaped like the loop nest.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 import numpy as np
+from numpy.lib.stride_tricks import as_strided
 
 from cimc.binary import FLAG_ACC, OPCODES, BinaryImage, operand_count
 from cimc.dialects import cim
@@ -20,34 +20,73 @@ BINARY = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "max": np.maxim
 REDUCE = {"max": np.max, "sum": np.sum, "mean": np.mean}
 
 
-def loop_indices(base: int, counts: np.ndarray, strides: np.ndarray, extent: int = 0) -> np.ndarray:
-    """Element indices of an access: shape counts (+ (extent,) for a contiguous run)."""
-    index = np.asarray(base, np.int64)
-    for count, stride in zip(counts.tolist(), strides.tolist()):
-        index = index[..., None] + np.arange(count, dtype=np.int64) * stride
-    if extent:
-        index = index[..., None] + np.arange(extent, dtype=np.int64)
-    return index
-
-
 class Executable:
-    """An image prepared to run: crossbar matrices and const data resolved once."""
+    """An image prepared to run: crossbar matrices, const data and each operand's view resolved once.
+
+    Operands are strided views of global memory (numpy's as_strided), so an instruction gathers
+    and scatters its whole loop nest without building index arrays. That is safe because the
+    image's accesses were checked to stay inside global memory.
+    """
 
     def __init__(self, image: BinaryImage):
+        image.check_accesses(lambda why: CimcError(f"cannot run the image: {why}"))
         self.image = image
         self.matrices = {int(row["id"]): image.crossbar_matrix(i) for i, row in enumerate(image.crossbars)}
         self.consts = [(int(row["addr"]) // ELEMENT_BYTES, image.buffer_data(i))
                        for i, row in enumerate(image.buffers) if row["weight"] != 0xFFFFFFFF]
         self.inputs = image.io_bindings(outputs=False)
         self.outputs = image.io_bindings(outputs=True)
+        self.program = [self.prepare(word) for word in image.instructions]
+
+    def prepare(self, word: np.void) -> tuple:
+        """(operation, xbar matrix or fill value or flag, operand views as (offset, shape, byte strides))."""
+        op = OPCODES[int(word["opcode"])]
+        pattern = self.image.patterns[int(word["pattern"])]
+        rank = int(pattern["rank"])
+        counts = [int(c) for c in pattern["counts"][:rank]]
+        reduced = int(word["reduce"]) if op is cim.ReduceOp else 0
+        matrix = self.matrices.get(int(word["xbar"])) if op is cim.MvmOp else None
+        views = []
+        for slot, address in enumerate(("dst", "src0", "src1")[: operand_count(op)]):
+            loops = rank - reduced if slot == 0 else rank
+            shape = counts[:loops]
+            strides = [int(st) * ELEMENT_BYTES for st in pattern["strides"][slot][:loops]]
+            if matrix is not None:  # the contiguous run of crossbar columns (dst) or rows (src)
+                shape.append(matrix.shape[1 - slot])
+                strides.append(ELEMENT_BYTES)
+            views.append((int(word[address]) // ELEMENT_BYTES, tuple(shape), tuple(strides)))
+        if op is cim.MvmOp:
+            return op, (matrix, bool(word["flags"] & FLAG_ACC)), views
+        if op is cim.FillOp:
+            return op, np.float32(word["imm"]), views
+        if op is cim.ReduceOp:
+            return op, (REDUCE[op.KINDS[int(word["subop"])]], tuple(range(rank - reduced, rank))), views
+        if op in (cim.UnaryOp, cim.BinaryOp):
+            return op, (UNARY if op is cim.UnaryOp else BINARY)[op.KINDS[int(word["subop"])]], views
+        return op, None, views
 
     def run(self, inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         memory = np.zeros(self.image.memory_bytes // ELEMENT_BYTES, np.float32)
         for addr, data in self.consts:
             memory[addr: addr + data.size] = data
         self.write_inputs(memory, inputs)
-        for word in self.image.instructions:
-            self.execute(memory, word)
+        for op, arg, views in self.program:
+            dst, *srcs = (as_strided(memory[offset:], shape, strides) for offset, shape, strides in views)
+            if op is cim.CopyOp:
+                dst[...] = srcs[0]
+            elif op is cim.FillOp:
+                dst[...] = arg
+            elif op is cim.MvmOp:
+                matrix, acc = arg
+                if acc:
+                    dst += srcs[0] @ matrix
+                else:
+                    dst[...] = srcs[0] @ matrix
+            elif op is cim.ReduceOp:
+                kind, axes = arg
+                dst[...] = kind(srcs[0], axis=axes)
+            else:
+                dst[...] = arg(*srcs)
         return {name: memory[addr: addr + int(np.prod(shape))].reshape(shape).copy()
                 for name, (addr, shape) in self.outputs.items()}
 
@@ -65,37 +104,6 @@ class Executable:
             if value.dtype.kind not in "fiub":
                 raise CimcError(f"input '{name}' has dtype {value.dtype}, expected numbers")
             memory[addr: addr + value.size] = value.reshape(-1)
-
-    def execute(self, memory: np.ndarray, word: np.void) -> None:
-        op = OPCODES[int(word["opcode"])]
-        pattern = self.image.patterns[int(word["pattern"])]
-        rank = int(pattern["rank"])
-        counts, strides = pattern["counts"][:rank], pattern["strides"]
-        reduced = int(word["reduce"]) if op is cim.ReduceOp else 0
-
-        def at(slot: int, address: str, extent: int = 0) -> np.ndarray:
-            loops = rank - reduced if slot == 0 else rank
-            return loop_indices(int(word[address]) // ELEMENT_BYTES, counts[:loops], strides[slot][:loops], extent)
-
-        if op is cim.CopyOp:
-            memory[at(0, "dst")] = memory[at(1, "src0")]
-        elif op is cim.FillOp:
-            memory[at(0, "dst")] = word["imm"]
-        elif op is cim.MvmOp:
-            matrix = self.matrices[int(word["xbar"])]
-            dst = at(0, "dst", matrix.shape[1])
-            product = memory[at(1, "src0", matrix.shape[0])] @ matrix
-            if word["flags"] & FLAG_ACC:
-                memory[dst] += product
-            else:
-                memory[dst] = product
-        elif op is cim.UnaryOp:
-            memory[at(0, "dst")] = UNARY[op.KINDS[int(word["subop"])]](memory[at(1, "src0")])
-        elif op is cim.BinaryOp:
-            memory[at(0, "dst")] = BINARY[op.KINDS[int(word["subop"])]](memory[at(1, "src0")], memory[at(2, "src1")])
-        else:
-            kind = REDUCE[op.KINDS[int(word["subop"])]]
-            memory[at(0, "dst")] = kind(memory[at(1, "src0")], axis=tuple(range(rank - reduced, rank)))
 
 
 def instruction_costs(image: BinaryImage) -> tuple[np.ndarray, np.ndarray]:

@@ -1,0 +1,104 @@
+"""ONNX import: what is supported imports faithfully, the rest is one clear error."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from onnx import TensorProto, helper, numpy_helper
+
+import cimc
+from cimc.frontend import import_onnx
+from cimc.reference import onnxruntime_outputs, random_inputs, relative_error
+
+
+def model(nodes, inputs, outputs, initializers=()):
+    graph = helper.make_graph(nodes, "g", [helper.make_tensor_value_info(n, TensorProto.FLOAT, s) for n, s in inputs],
+                              [helper.make_tensor_value_info(n, TensorProto.FLOAT, s) for n, s in outputs],
+                              list(initializers))
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8)
+
+
+def const(name, shape, seed=0):
+    return numpy_helper.from_array(np.random.default_rng(seed).standard_normal(shape).astype(np.float32), name)
+
+
+def check_against_onnxruntime(m, arch=None):
+    program = cimc.compile(m, arch=arch or cimc.Arch(xbar_rows=16, xbar_cols=8))
+    inputs = random_inputs(program.inputs, seed=1)
+    reference = onnxruntime_outputs(m, inputs)
+    for name, value in program.run(inputs).items():
+        assert relative_error(value, reference[name]) <= 1e-4, name
+
+
+def test_gemm_alpha_beta_transb_fold_into_weights():
+    m = model([helper.make_node("Gemm", ["x", "w", "c"], ["y"], alpha=0.5, beta=2.0, transB=1, name="fc")],
+              [("x", [3, 20])], [("y", [3, 12])], [const("w", (12, 20)), const("c", (12,), 1)])
+    check_against_onnxruntime(m)
+    module, weights = import_onnx(m)
+    assert list(weights) == ["w.folded", "c.folded"]
+    np.testing.assert_allclose(weights["w.folded"], 0.5 * numpy_helper.to_array(m.graph.initializer[0]).T)
+
+
+def test_gemm_with_matrix_bias_and_reshape_with_zero():
+    shape = numpy_helper.from_array(np.array([0, -1], np.int64), "s")
+    m = model([helper.make_node("Reshape", ["x", "s"], ["r"]), helper.make_node("Gemm", ["r", "w", "c"], ["y"])],
+              [("x", [2, 3, 4])], [("y", [2, 5])], [shape, const("w", (12, 5)), const("c", (2, 5), 1)])
+    check_against_onnxruntime(m)
+
+
+def test_conv_strides_dilations_asymmetric_pads_groups():
+    m = model([helper.make_node("Conv", ["x", "w", "b"], ["y"], strides=[2, 1], dilations=[1, 2], pads=[0, 1, 2, 1],
+                                group=2, name="c")],
+              [("x", [2, 4, 9, 10])], [("y", [2, 6, 5, 8])], [const("w", (6, 2, 3, 3)), const("b", (6,), 1)])
+    check_against_onnxruntime(m)
+
+
+def test_constant_node_and_activation_add():
+    shape = helper.make_tensor("v", TensorProto.INT64, [2], [1, -1])
+    m = model([helper.make_node("Constant", [], ["s"], value=shape), helper.make_node("Relu", ["x"], ["r"]),
+               helper.make_node("Add", ["x", "r"], ["a"]), helper.make_node("Reshape", ["a", "s"], ["y"])],
+              [("x", [1, 2, 3, 3])], [("y", [1, 18])])
+    check_against_onnxruntime(m)
+
+
+def test_model_is_not_modified():
+    m = model([helper.make_node("Relu", ["x"], ["y"])], [("x", [1, 4])], [("y", [1, 4])])
+    before = m.SerializeToString()
+    cimc.compile(m)
+    assert m.SerializeToString() == before
+
+
+@pytest.mark.parametrize("node,inits,message", [
+    (helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[2, 2], ceil_mode=1, name="mp"), [],
+     "MaxPool node 'mp': attribute ceil_mode=1 is not supported"),
+    (helper.make_node("Conv", ["x", "w"], ["y"], auto_pad="SAME_UPPER", name="cv"), [const("w", (2, 2, 3, 3))],
+     "Conv node 'cv': attribute auto_pad='SAME_UPPER' is not supported"),
+    (helper.make_node("AveragePool", ["x"], ["y"], kernel_shape=[3, 3], pads=[1, 1, 1, 1], name="ap"), [],
+     "AveragePool node 'ap': attribute count_include_pad=0 with non-zero pads is not supported"),
+    (helper.make_node("Conv", ["x", "x"], ["y"], name="cv2"), [],
+     "Conv node 'cv2': weight 'x' must be a constant"),
+    (helper.make_node("Relu", ["x"], ["y"], name="r", alpha=1.0), [],
+     "Relu node 'r': attribute 'alpha' is not supported"),
+    (helper.make_node("Tanh", ["x"], ["y"], name="t"), [], "unsupported op 'Tanh' in node 't'"),
+    (helper.make_node("Relu", ["x"], ["y"], name="r2", domain="com.example"), [],
+     "unsupported op 'Relu' (domain 'com.example') in node 'r2'"),
+])
+def test_unsupported_is_one_clear_error(node, inits, message):
+    m = model([node], [("x", [1, 2, 6, 6])], [("y", [1, 2, 6, 6])], inits)
+    with pytest.raises(cimc.CimcError) as error:
+        cimc.compile(m)
+    assert message in str(error.value)
+    assert "\n" not in str(error.value)
+
+
+def test_symbolic_input_dim():
+    m = model([helper.make_node("Relu", ["x"], ["y"])], [("x", ["N", 4])], [("y", ["N", 4])])
+    with pytest.raises(cimc.CimcError, match="model input 'x' has a symbolic dim 'N'"):
+        cimc.compile(m)
+
+
+def test_inconsistent_shapes_name_the_layer():
+    m = model([helper.make_node("MatMul", ["x", "w"], ["y"], name="mm")], [("x", [1, 5])], [("y", [1, 3])],
+              [const("w", (4, 3))])
+    with pytest.raises(cimc.CimcError, match="shape-infer: graph.gemm \"mm\": graph.gemm: operand 'input' has K = 5"):
+        cimc.compile(m)

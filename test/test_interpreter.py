@@ -1,0 +1,164 @@
+"""The interpreter: each instruction against numpy, and the cost model's arithmetic."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from xdsl.parser import Parser
+
+from cimc import Arch, WeightStore
+from cimc.binary import encode
+from cimc.driver import context
+from cimc.interpreter import Executable, instruction_costs
+from cimc.passes.plan_memory import PlanMemoryPass
+
+
+def run_cim(body: str, inputs: dict[str, np.ndarray], weights: dict[str, np.ndarray], xbars: str = ""):
+    """Run a hand-written stream: `body` declares buffers, binds x (input) and y (output)."""
+    text = f"{xbars}\ncim.stream core 0 {{\n{body}\n}}"
+    module = Parser(context(), text).parse_module()
+    PlanMemoryPass().apply(context(), module)
+    image = encode(module, WeightStore(weights))
+    return Executable(image).run(inputs)["y"], image
+
+
+def test_copy_transposes():
+    x = np.arange(12, dtype=np.float32).reshape(3, 4)
+    y, _ = run_cim('''
+  %x = cim.alloc "input" size 48 : !cim.buffer
+  %y = cim.alloc "activation" size 48 : !cim.buffer
+  cim.input "x" %x shape [3, 4]
+  cim.layer "t" {
+    cim.copy %y[0] [1, 3] from %x[0] [4, 1] loops [3, 4]
+  }
+  cim.output "y" %y shape [4, 3]''', {"x": x}, {})
+    np.testing.assert_array_equal(y, x.T)
+
+
+def test_fill_then_copy_pads():
+    x = np.arange(4, dtype=np.float32).reshape(2, 2) + 1
+    y, _ = run_cim('''
+  %x = cim.alloc "input" size 16 : !cim.buffer
+  %y = cim.alloc "activation" size 64 : !cim.buffer
+  cim.input "x" %x shape [2, 2]
+  cim.layer "pad" {
+    cim.fill %y[0] [1] value -2.5 loops [16]
+    cim.copy %y[5] [4, 1] from %x[0] [2, 1] loops [2, 2]
+  }
+  cim.output "y" %y shape [4, 4]''', {"x": x}, {})
+    np.testing.assert_array_equal(y, np.pad(x, 1, constant_values=-2.5))
+
+
+def test_mvm_with_accumulate_over_row_tiles():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((5, 6)).astype(np.float32)
+    w = rng.standard_normal((6, 3)).astype(np.float32)
+    y, image = run_cim('''
+  %x = cim.alloc "input" size 120 : !cim.buffer
+  %y = cim.alloc "activation" size 60 : !cim.buffer
+  cim.input "x" %x shape [5, 6]
+  cim.layer "fc" {
+    cim.mvm xbar 0 %y[0] [3] from %x[0] [6] loops [5]
+    cim.mvm xbar 1 %y[0] [3] from %x[4] [6] loops [5] acc
+  }
+  cim.output "y" %y shape [5, 3]''', {"x": x}, {"w": w},
+        xbars='cim.crossbar 0 core 0 weight "w" rows [0, 4] cols [0, 3]\n'
+              'cim.crossbar 1 core 0 weight "w" rows [4, 6] cols [0, 3]')
+    np.testing.assert_allclose(y, x @ w, rtol=1e-5)
+    cycles, energy = instruction_costs(image)
+    arch = Arch()
+    assert cycles.tolist() == [5 * arch.input_cycles * arch.xbar_read_cycles] * 2
+    reads = 5 * arch.input_cycles
+    assert energy[1] == pytest.approx(reads * (arch.xbar_read_pj + 3 * arch.adc_pj + 2 * arch.dac_pj)
+                                      + 5 * (2 + 3) * 4 * arch.memory_byte_pj)
+
+
+@pytest.mark.parametrize("kind,fn", [("add", np.add), ("sub", np.subtract), ("mul", np.multiply),
+                                     ("max", np.maximum)])
+def test_binary_broadcasts_with_zero_strides(kind, fn):
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((3, 4)).astype(np.float32)
+    b = rng.standard_normal(4).astype(np.float32)
+    y, _ = run_cim(f'''
+  %x = cim.alloc "input" size 48 : !cim.buffer
+  %b = cim.alloc "const" size 16 weight "b" : !cim.buffer
+  %y = cim.alloc "activation" size 48 : !cim.buffer
+  cim.input "x" %x shape [3, 4]
+  cim.layer "op" {{
+    cim.binary "{kind}" %y[0] [4, 1] from %x[0] [4, 1], %b[0] [0, 1] loops [3, 4]
+  }}
+  cim.output "y" %y shape [3, 4]''', {"x": x}, {"b": b})
+    np.testing.assert_array_equal(y, fn(x, b))
+
+
+def test_relu():
+    x = np.linspace(-2, 2, 8, dtype=np.float32)
+    y, _ = run_cim('''
+  %x = cim.alloc "input" size 32 : !cim.buffer
+  %y = cim.alloc "activation" size 32 : !cim.buffer
+  cim.input "x" %x shape [8]
+  cim.layer "r" {
+    cim.unary "relu" %y[0] [1] from %x[0] [1] loops [8]
+  }
+  cim.output "y" %y shape [8]''', {"x": x}, {})
+    np.testing.assert_array_equal(y, np.maximum(x, 0))
+
+
+@pytest.mark.parametrize("kind,fn", [("max", np.max), ("sum", np.sum), ("mean", np.mean)])
+def test_reduce_pools_2x2_windows(kind, fn):
+    x = np.random.default_rng(2).standard_normal((2, 4, 6)).astype(np.float32)
+    y, _ = run_cim(f'''
+  %x = cim.alloc "input" size 192 : !cim.buffer
+  %y = cim.alloc "activation" size 48 : !cim.buffer
+  cim.input "x" %x shape [2, 4, 6]
+  cim.layer "pool" {{
+    cim.reduce "{kind}" %y[0] [6, 3, 1] from %x[0] [24, 12, 2, 6, 1] loops [2, 2, 3, 2, 2] reduce 2
+  }}
+  cim.output "y" %y shape [2, 2, 3]''', {"x": x}, {})
+    expected = fn(x.reshape(2, 2, 2, 3, 2), axis=(2, 4))
+    np.testing.assert_allclose(y, expected, rtol=1e-6)
+
+
+def test_vector_and_copy_costs():
+    _, image = run_cim('''
+  %x = cim.alloc "input" size 400 : !cim.buffer
+  %y = cim.alloc "activation" size 400 : !cim.buffer
+  cim.input "x" %x shape [100]
+  cim.layer "l" {
+    cim.unary "relu" %y[0] [1] from %x[0] [1] loops [100]
+    cim.copy %y[0] [1] from %x[0] [1] loops [100]
+  }
+  cim.output "y" %y shape [100]''', {"x": np.zeros(100, np.float32)}, {})
+    arch = Arch()
+    cycles, energy = instruction_costs(image)
+    assert cycles[0] == np.ceil(100 / arch.vector_lanes)
+    assert energy[0] == pytest.approx(100 * arch.vector_elem_pj + 800 * arch.memory_byte_pj)
+    assert cycles[1] == np.ceil(800 / arch.memory_bytes_per_cycle)
+    assert energy[1] == pytest.approx(800 * arch.memory_byte_pj)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 4), st.integers(-5, 5)), min_size=1, max_size=6))
+def test_copy_follows_its_loop_nest(loops):
+    """A gather with arbitrary (negative, zero, overlapping) source strides, against nested loops."""
+    counts = [c for c, _ in loops]
+    strides = [s for _, s in loops]
+    offset = sum((c - 1) * -s for c, s in loops if s < 0)
+    size = offset + sum((c - 1) * s for c, s in loops if s > 0) + 1
+    points = int(np.prod(counts))
+    dst_strides = [int(np.prod(counts[k + 1:])) for k in range(len(counts))]
+    x = np.arange(size, dtype=np.float32)
+    y, _ = run_cim(f'''
+  %x = cim.alloc "input" size {4 * size} : !cim.buffer
+  %y = cim.alloc "activation" size {4 * points} : !cim.buffer
+  cim.input "x" %x shape [{size}]
+  cim.layer "gather" {{
+    cim.copy %y[0] {dst_strides} from %x[{offset}] {strides} loops {counts}
+  }}
+  cim.output "y" %y shape [{points}]''', {"x": x}, {})
+    expected = [offset + sum(i * s for i, s in zip(point, strides)) for point in itertools.product(*map(range, counts))]
+    np.testing.assert_array_equal(y, np.array(expected, np.float32))
