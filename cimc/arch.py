@@ -63,9 +63,9 @@ class Arch:
     xbar_read_cycles: int = 100
     xbar_read_pj: float = 30.0
     adc_pj: float = 1.6
-    dac_pj: float = 0.004
+    dac_pj: float = 0.4
     vector_lanes: int = 32
-    vector_elem_pj: float = 0.5
+    vector_elem_pj: float = 0.9
     memory_bytes_per_cycle: int = 32
     memory_byte_pj: float = 1.0
 

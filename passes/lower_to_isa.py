@@ -45,9 +45,10 @@ def broadcast_strides(shape: Shape, out: Shape) -> list[int]:
 
 
 def collapse_loops(loops: Sequence[int], *strides: Sequence[int]) -> tuple[list[int], list[list[int]]]:
-    """Merge adjacent loops that every operand walks as one (fewer, longer loops)."""
-    out_loops, out_strides = [loops[0]], [[s[0]] for s in strides]
-    for i in range(1, len(loops)):
+    """Drop loops of one trip and merge adjacent loops that every operand walks as one."""
+    keep = [i for i, n in enumerate(loops) if n > 1] or [len(loops) - 1]
+    out_loops, out_strides = [loops[keep[0]]], [[s[keep[0]]] for s in strides]
+    for i in keep[1:]:
         if all(acc[-1] == s[i] * loops[i] for acc, s in zip(out_strides, strides)):
             out_loops[-1] *= loops[i]
             for acc, s in zip(out_strides, strides):
@@ -199,9 +200,10 @@ class _Lowering:
             return self.buffer(value), h, w
         hp, wp = h + pt + pb, w + pl + pr
         buf = self.alloc("scratch", n * c * hp * wp)
+        buf.name_hint = f"{value.name_hint or 'v'}_padded"
         self.emit(cim.FillOp((buf, 0, [1]), fill, [n * c * hp * wp]))
-        self.emit(cim.CopyOp((buf, pt * wp + pl, [hp * wp, wp, 1]), (self.buffer(value), 0, [h * w, w, 1]),
-                             [n * c, h, w]))
+        loops, (dst, src) = collapse_loops([n * c, h, w], [hp * wp, wp, 1], [h * w, w, 1])
+        self.emit(cim.CopyOp((buf, pt * wp + pl, dst), (self.buffer(value), 0, src), loops))
         return buf, hp, wp
 
     def pool(self, op: graph.PoolOp) -> None:
@@ -237,8 +239,8 @@ class _Lowering:
     def col2im(self, op: xbar.Col2imOp) -> None:
         n, c, oh, ow = shape_of(op.result)
         pixels = oh * ow
-        self.emit(cim.CopyOp((self.result_buffer(op.result), 0, [c * pixels, pixels, 1]),
-                             (self.buffer(op.input), 0, [pixels * c, 1, c]), [n, c, pixels]))
+        loops, (dst, src) = collapse_loops([n, c, pixels], [c * pixels, pixels, 1], [pixels * c, 1, c])
+        self.emit(cim.CopyOp((self.result_buffer(op.result), 0, dst), (self.buffer(op.input), 0, src), loops))
 
     LOWERINGS = {
         xbar.Im2colOp: im2col,
