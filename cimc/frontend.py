@@ -30,6 +30,16 @@ NAME_ATTR = "cimc.name"
 """Argument/result attribute of @main holding the ONNX tensor name."""
 
 
+def io_name(fn: func.FuncOp, index: int, which: str) -> str:
+    """The ONNX name of argument (which="arg") or result ("res") `index` of a function."""
+    attrs = fn.arg_attrs if which == "arg" else fn.res_attrs
+    if attrs is not None:
+        name = attrs.data[index].data.get(NAME_ATTR)
+        if isinstance(name, StringAttr):
+            return name.data
+    return f"{which}{index}"
+
+
 def load_model(model: str | Path | onnx.ModelProto) -> onnx.ModelProto:
     if isinstance(model, onnx.ModelProto):
         return model

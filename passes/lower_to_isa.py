@@ -24,7 +24,7 @@ from cimc.dialects import cim, graph, xbar
 from cimc.dialects.cim import ELEMENT_BYTES, MemRef
 from cimc.dialects.shapes import Shape, numel, shape_of
 from cimc.errors import CimcError
-from cimc.frontend import NAME_ATTR
+from cimc.frontend import io_name
 
 MAXPOOL_PAD = -3.0e38
 """Fill value of max-pool padding: below any f32 activation but -3.4e38, and exact in IR text."""
@@ -258,7 +258,7 @@ class _Lowering:
         inputs = []
         for i, arg in enumerate(fn.args):
             buf = self.result_buffer(arg, "input")
-            inputs.append(cim.InputOp(_io_name(fn, i, "arg"), buf, shape_of(arg)))
+            inputs.append(cim.InputOp(io_name(fn, i, "arg"), buf, shape_of(arg)))
         for op in inputs:
             self.stream.add_op(op)
         for op in fn.body.block.ops:
@@ -266,7 +266,7 @@ class _Lowering:
         ret = fn.body.block.last_op
         assert isinstance(ret, func.ReturnOp)
         for i, value in enumerate(ret.arguments):
-            self.stream.add_op(cim.OutputOp(_io_name(fn, i, "res"), self.buffer(value), shape_of(value)))
+            self.stream.add_op(cim.OutputOp(io_name(fn, i, "res"), self.buffer(value), shape_of(value)))
         # allocations first, then bindings and layers in order
         allocs = [op for op in self.stream.ops if isinstance(op, cim.AllocOp)]
         for op in allocs:
@@ -277,15 +277,6 @@ class _Lowering:
                 self.stream.add_op(op)
             else:
                 self.stream.insert_op_before(op, first)
-
-
-def _io_name(fn: func.FuncOp, index: int, which: str) -> str:
-    attrs = fn.arg_attrs if which == "arg" else fn.res_attrs
-    if attrs is not None:
-        name = attrs.data[index].data.get(NAME_ATTR)
-        if isinstance(name, StringAttr):
-            return name.data
-    return f"{which}{index}"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,142 @@
+"""The graph and xbar levels run on their own, through xDSL's interpreter framework.
+
+The graph level is the golden model: plain numpy per op, written independently of the
+lowering. Running a module before and after a pass and comparing the outputs shows a lowering
+bug at the pass that made it. (The cim level runs as a binary in cimc.interpreter.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+from xdsl.dialects import func
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.interpreter import Interpreter, InterpreterFunctions, PythonValues, impl, register_impls
+from xdsl.interpreters.func import FuncFunctions
+
+from cimc.dialects import graph, xbar
+from cimc.dialects.graph import ints
+from cimc.dialects.shapes import shape_of
+from cimc.errors import CimcError
+from cimc.frontend import io_name
+from cimc.weights import WeightStore, weight_matrix
+
+
+def windows(x: np.ndarray, kernel, strides, pads, dilations, fill: float) -> np.ndarray:
+    """N x C x OH x OW x kh x kw sliding windows of NCHW x, padded with `fill`."""
+    (kh, kw), (sh, sw), (pt, pl, pb, pr), (dh, dw) = kernel, strides, pads, dilations
+    padded = np.pad(x, ((0, 0), (0, 0), (pt, pb), (pl, pr)), constant_values=fill)
+    span_h, span_w = dh * (kh - 1) + 1, dw * (kw - 1) + 1
+    view = sliding_window_view(padded, (span_h, span_w), axis=(2, 3))
+    return view[:, :, ::sh, ::sw, ::dh, ::dw]
+
+
+@register_impls
+class GraphFunctions(InterpreterFunctions):
+    @staticmethod
+    def weights(interpreter: Interpreter) -> WeightStore:
+        return interpreter.get_data(GraphFunctions, "weights", WeightStore)
+
+    @impl(graph.WeightOp)
+    def run_weight(self, interpreter: Interpreter, op: graph.WeightOp, args: PythonValues) -> PythonValues:
+        return (self.weights(interpreter)[op.handle.data],)
+
+    @impl(graph.ConvOp)
+    def run_conv(self, interpreter: Interpreter, op: graph.ConvOp, args: PythonValues) -> PythonValues:
+        x, w, *b = args
+        g = op.group.value.data
+        n, c = x.shape[:2]
+        o = w.shape[0]
+        win = windows(x, op.window(), ints(op.strides), ints(op.pads), ints(op.dilations), 0.0)
+        win = win.reshape(n, g, c // g, *win.shape[2:])  # n g cg oh ow kh kw
+        y = np.einsum("ngchwij,gocij->ngohw", win, w.reshape(g, o // g, *w.shape[1:]), dtype=np.float64)
+        y = y.reshape(n, o, *y.shape[3:])
+        if b:
+            y = y + b[0].reshape(1, o, 1, 1)
+        return (y.astype(np.float32),)
+
+    @impl(graph.GemmOp)
+    def run_gemm(self, interpreter: Interpreter, op: graph.GemmOp, args: PythonValues) -> PythonValues:
+        a, w, *c = args
+        y = a.astype(np.float64) @ w
+        return ((y + c[0] if c else y).astype(np.float32),)
+
+    @impl(graph.MaxPoolOp)
+    def run_maxpool(self, interpreter: Interpreter, op: graph.MaxPoolOp, args: PythonValues) -> PythonValues:
+        win = windows(args[0], op.window(), ints(op.strides), ints(op.pads), ints(op.dilations), -np.inf)
+        return (win.max(axis=(4, 5)),)
+
+    @impl(graph.AvgPoolOp)
+    def run_avgpool(self, interpreter: Interpreter, op: graph.AvgPoolOp, args: PythonValues) -> PythonValues:
+        win = windows(args[0], op.window(), ints(op.strides), ints(op.pads), ints(op.dilations), 0.0)
+        return (win.mean(axis=(4, 5), dtype=np.float64).astype(np.float32),)
+
+    @impl(graph.GlobalAvgPoolOp)
+    def run_global_avgpool(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
+        return (args[0].mean(axis=(2, 3), keepdims=True, dtype=np.float64).astype(np.float32),)
+
+    @impl(graph.ReluOp)
+    def run_relu(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
+        return (np.maximum(args[0], np.float32(0)),)
+
+    @impl(graph.AddOp)
+    def run_add(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
+        return ((args[0] + args[1]).astype(np.float32),)
+
+    @impl(graph.FlattenOp)
+    def run_flatten(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
+        return (args[0].reshape(shape_of(op.result)),)
+
+    @impl(graph.ReshapeOp)
+    def run_reshape(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
+        return (args[0].reshape(shape_of(op.result)),)
+
+
+@register_impls
+class XbarFunctions(InterpreterFunctions):
+    @impl(xbar.Im2colOp)
+    def run_im2col(self, interpreter: Interpreter, op: xbar.Im2colOp, args: PythonValues) -> PythonValues:
+        win = windows(args[0], op.window(), ints(op.strides), ints(op.pads), ints(op.dilations), 0.0)
+        n, c, oh, ow, kh, kw = win.shape
+        return (win.transpose(0, 2, 3, 1, 4, 5).reshape(n * oh * ow, c * kh * kw),)
+
+    @impl(xbar.MvmOp)
+    def run_mvm(self, interpreter: Interpreter, op: xbar.MvmOp, args: PythonValues) -> PythonValues:
+        x, w = args
+        (r0, r1), (c0, c1) = op.row_range, op.col_range
+        start = op.input_offset
+        return ((x[:, start: start + r1 - r0] @ weight_matrix(w)[r0:r1, c0:c1]).astype(np.float32),)
+
+    @impl(xbar.AccumulateOp)
+    def run_accumulate(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
+        return (np.sum(args, axis=0, dtype=np.float32),)
+
+    @impl(xbar.ConcatOp)
+    def run_concat(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
+        return (np.concatenate(args, axis=1),)
+
+    @impl(xbar.Col2imOp)
+    def run_col2im(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
+        n, c, oh, ow = shape_of(op.result)
+        return (args[0].reshape(n, oh, ow, c).transpose(0, 3, 1, 2).copy(),)
+
+
+def run_module(module: ModuleOp, weights: WeightStore, inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Run function @main of a graph- or xbar-level module; inputs and outputs keyed by ONNX name."""
+    fns = [op for op in module.ops if isinstance(op, func.FuncOp) and op.sym_name.data == "main"]
+    if not fns:
+        raise CimcError("run_module: the module has no func.func @main (is it lowered past the xbar level?)")
+    fn = fns[0]
+    names = [io_name(fn, i, "arg") for i in range(len(fn.args))]
+    missing = set(names) - set(inputs)
+    if missing:
+        raise CimcError(f"run_module: missing input(s) {', '.join(sorted(missing))}")
+    interpreter = Interpreter(module)
+    for functions in (FuncFunctions(), GraphFunctions(), XbarFunctions()):
+        interpreter.register_implementations(functions)
+    interpreter.set_data(GraphFunctions, "weights", weights)
+    results = interpreter.call_op("main", tuple(np.asarray(inputs[n], np.float32) for n in names))
+    return {io_name(fn, i, "res"): value for i, value in enumerate(results)}
+
