@@ -102,6 +102,8 @@ class Arch:
                 f"arch field 'dac_bits' must be <= input_bits ({self.input_bits}), got {self.dac_bits}")
         if self.adc_bits is not None and not 1 <= self.adc_bits <= 32:
             raise CimcError(f"arch field 'adc_bits' must be in 1..32 or None, got {self.adc_bits}")
+        if self.global_memory_bytes > 2**32:
+            raise CimcError(f"arch field 'global_memory_bytes' must be <= 2**32 (32-bit addresses), got {self.global_memory_bytes}")
         if self.cores is not None and self.cores <= 0:
             raise CimcError(f"arch field 'cores' must be > 0 or None, got {self.cores}")
 
@@ -148,7 +150,7 @@ class Arch:
         return json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
 
     def fingerprint(self) -> bytes:
-        """8 bytes identifying this arch: the binary refuses to run on another."""
+        """8 bytes identifying this arch, kept in a binary's header and checked against its arch section."""
         return hashlib.sha256(self.to_json().encode()).digest()[:8]
 
     def to_attr(self) -> DictionaryAttr:

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import struct
 from dataclasses import dataclass
 
 import numpy as np
 from xdsl.dialects.builtin import IntegerAttr, ModuleOp, StringAttr, i64
-from xdsl.ir import Block, Region
+from xdsl.ir import Block, Region, SSAValue
 
 from cimc.arch import Arch
 from cimc.dialects import cim
@@ -30,6 +31,7 @@ HEADER = struct.Struct("<4sHH8s32sQQ")  # magic, version, sections, arch fingerp
 SECTION = struct.Struct("<4s4xQQ")  # tag, offset, length
 ALIGN = 16
 NO_STRING = 0xFFFFFFFF
+MAX_ADDRESS = 2**32
 
 INSTRUCTION = np.dtype([
     ("opcode", "u1"), ("subop", "u1"), ("flags", "u1"), ("reduce", "u1"), ("pattern", "<u2"), ("reserved0", "<u2"),
@@ -74,7 +76,7 @@ class BinaryImage:
     def crossbar_matrix(self, index: int) -> np.ndarray:
         row = self.crossbars[index]
         count = int(row["rows"]) * int(row["cols"])
-        return np.frombuffer(self.data, np.float32, count, int(row["data"])).reshape(int(row["rows"]), int(row["cols"]))
+        return np.frombuffer(self.data, "<f4", count, int(row["data"])).reshape(int(row["rows"]), int(row["cols"]))
 
     def io_bindings(self, outputs: bool) -> dict[str, tuple[int, tuple[int, ...]]]:
         """The model inputs (or outputs): name -> (element address, shape)."""
@@ -88,7 +90,7 @@ class BinaryImage:
 
     def buffer_data(self, index: int) -> np.ndarray:
         row = self.buffers[index]
-        return np.frombuffer(self.data, np.float32, int(row["size"]) // ELEMENT_BYTES, int(row["data"]))
+        return np.frombuffer(self.data, "<f4", int(row["size"]) // ELEMENT_BYTES, int(row["data"]))
 
     # -- container -----------------------------------------------------------------------------
 
@@ -140,7 +142,7 @@ class BinaryImage:
             raise corrupt(f"missing section(s) {', '.join(sorted(missing))}")
         try:
             arch = Arch.from_dict(json.loads(sections["ARCH"]), source=f"'{source}' arch section")
-        except (ValueError, TypeError) as e:
+        except (ValueError, TypeError, CimcError) as e:
             raise corrupt(f"arch section: {e}") from None
         if arch.fingerprint() != fingerprint:
             raise corrupt("arch fingerprint does not match the arch section")
@@ -160,8 +162,11 @@ class BinaryImage:
         inst, pat = self.instructions, self.patterns
         if len(inst) and int(inst["pattern"].max()) >= len(pat):
             raise corrupt("an instruction names a pattern that does not exist")
-        if len(pat) and (pat["rank"].min() < 1 or pat["rank"].max() > MAX_LOOPS or pat["counts"].min() < 0):
-            raise corrupt("a loop pattern has a bad rank or count")
+        if len(pat) and (pat["rank"].min() < 1 or pat["rank"].max() > MAX_LOOPS):
+            raise corrupt("a loop pattern has a rank outside 1..6")
+        in_rank = np.arange(MAX_LOOPS)[None, :] < pat["rank"][:, None]
+        if len(pat) and (pat["counts"][in_rank] < 1).any():
+            raise corrupt("a loop pattern has a loop count of 0")
         unknown = set(inst["opcode"].tolist()) - set(OPCODES)
         if unknown:
             raise corrupt(f"unknown opcode(s) {sorted(unknown)}")
@@ -175,17 +180,26 @@ class BinaryImage:
                 raise corrupt("a cim.reduce instruction reduces a bad number of loops")
         if len(self.buffers) and int(self.buffers["kind"].max()) >= len(cim.BUFFER_KINDS):
             raise corrupt("a buffer has an unknown kind")
-        for table, column in ((self.buffers, "data"), (self.crossbars, "data")):
-            sizes = (table["size"] if "size" in table.dtype.names else
-                     table["rows"].astype(np.uint64) * table["cols"] * ELEMENT_BYTES)
-            if len(table) and ((table[column] + sizes) > len(self.data)).any():
+        consts = self.buffers[self.buffers["weight"] != NO_STRING]
+        xbar_bytes = self.crossbars["rows"].astype(np.uint64) * self.crossbars["cols"] * ELEMENT_BYTES
+        for start, size in ((consts["data"], consts["size"]), (self.crossbars["data"], xbar_bytes)):
+            if len(start) and ((start + size) > len(self.data)).any():
                 raise corrupt("a data reference runs past the data section")
+        if len(set(self.crossbars["id"].tolist())) != len(self.crossbars):
+            raise corrupt("two crossbars have the same id")
+        if len(self.buffers) and ((self.buffers["addr"] % ELEMENT_BYTES).any() or (self.buffers["size"] % ELEMENT_BYTES).any()):
+            raise corrupt(f"a buffer address or size is not a multiple of {ELEMENT_BYTES}")
+        for column in ("dst", "src0", "src1"):
+            if len(inst) and (inst[column] % ELEMENT_BYTES).any():
+                raise corrupt(f"an instruction address is not a multiple of {ELEMENT_BYTES}")
         if len(self.bindings) and int(self.bindings["buffer"].max()) >= len(self.buffers):
             raise corrupt("an I/O binding names a buffer that does not exist")
         if len(self.bindings) and int(self.bindings["rank"].max()) > 8:
             raise corrupt("an I/O binding has rank > 8")
-        if len(self.layers) and int((self.layers["first"] + self.layers["count"]).max()) > len(inst):
-            raise corrupt("a layer runs past the instruction stream")
+        ends = np.cumsum(self.layers["count"].astype(np.int64))
+        if (self.layers["first"].astype(np.int64) != ends - self.layers["count"]).any() or \
+                (ends[-1] if len(ends) else 0) != len(inst):
+            raise corrupt("the layers do not cover the instruction stream in order")
         if len(self.streams) != 1 or int(self.streams[0]["count"]) != len(inst):
             raise corrupt("expected one instruction stream covering every instruction")
         names = [*self.buffers["name"], *self.layers["name"], *self.bindings["name"],
@@ -248,7 +262,7 @@ class _Data:
 
     def add(self, array: np.ndarray) -> int:
         offset = len(self.data)
-        self.data += np.ascontiguousarray(array, np.float32).tobytes()
+        self.data += np.ascontiguousarray(array, "<f4").tobytes()
         self.data += b"\0" * (_aligned(len(self.data)) - len(self.data))
         return offset
 
@@ -280,40 +294,48 @@ def encode(module: ModuleOp, weights: WeightStore) -> BinaryImage:
     allocs = list(lifetimes)
     buffer_index = {a: i for i, a in enumerate(allocs)}
     buffer_rows = []
+    const_data: dict[str, int] = {}
     for alloc in allocs:
         if alloc.addr is None:
             raise CimcError("encode: a cim.alloc has no address (run plan-memory first)")
+        if alloc.addr.value.data + alloc.size_bytes > MAX_ADDRESS:
+            raise CimcError(f"encode: a buffer ends past byte {MAX_ADDRESS}, beyond 32-bit instruction addresses")
         weight, offset = NO_STRING, 0
         if alloc.weight is not None:
-            array = weights[alloc.weight.data]
+            handle = alloc.weight.data
+            array = weights[handle]
             if array.size * ELEMENT_BYTES != alloc.size_bytes:
-                raise CimcError(f"encode: const buffer of {alloc.size_bytes} bytes holds weight '{alloc.weight.data}' "
+                raise CimcError(f"encode: const buffer of {alloc.size_bytes} bytes holds weight '{handle}' "
                                 f"of {array.size * ELEMENT_BYTES} bytes")
-            weight, offset = strings.add(alloc.weight.data), data.add(array.reshape(-1))
+            if handle not in const_data:
+                const_data[handle] = data.add(array.reshape(-1))
+            weight, offset = strings.add(handle), const_data[handle]
         first, last = lifetimes[alloc]
+        name = canonical_name(alloc.result.name_hint) or f"b{buffer_index[alloc]}"
         buffer_rows.append((alloc.addr.value.data, alloc.size_bytes, first, last, cim.BUFFER_KINDS.index(alloc.kind.data),
-                            strings.add(alloc.result.name_hint or f"b{buffer_index[alloc]}"), weight, 0, offset))
+                            strings.add(name), weight, 0, offset))
 
+    ops = list(stream.body.block.ops)
+    inputs = [op for op in ops if isinstance(op, cim.InputOp)]
+    outputs = [op for op in ops if isinstance(op, cim.OutputOp)]
+    # canonical order (inputs, layers, outputs), as decode rebuilds the stream
     patterns: dict[tuple, int] = {}
     words, layers, bindings = [], [], []
-    for op in stream.body.block.ops:
+    for op in (*inputs, *(op for op in ops if isinstance(op, cim.LayerOp)), *outputs):
         if isinstance(op, cim.LayerOp):
             first = len(words)
             for inst in op.body.block.ops:
                 assert isinstance(inst, cim.InstructionOp)
                 words.append(_encode_instruction(inst, patterns))
             layers.append((first, len(words) - first, strings.add(op.layer.data), 0))
-        elif isinstance(op, (cim.InputOp, cim.OutputOp)):
+        else:
             shape = cim.ints(op.shape)
             if len(shape) > 8:
                 raise CimcError(f"encode: {op.name} \"{op.tensor.data}\" has rank {len(shape)} > 8")
             bindings.append((int(isinstance(op, cim.OutputOp)), buffer_index[op.buffer.owner],
                              strings.add(op.tensor.data), len(shape), list(shape) + [0] * (8 - len(shape))))
 
-    pattern_rows = []
-    for loops, strides in patterns:
-        padded = [list(s) + [0] * (MAX_LOOPS - len(s)) for s in strides] + [[0] * MAX_LOOPS] * (3 - len(strides))
-        pattern_rows.append((len(loops), list(loops) + [0] * (MAX_LOOPS - len(loops)), padded))
+    pattern_rows = [(len(loops), _padded(loops), strides) for loops, strides in patterns]
 
     return BinaryImage(
         arch=arch,
@@ -329,9 +351,19 @@ def encode(module: ModuleOp, weights: WeightStore) -> BinaryImage:
     )
 
 
+def _padded(values) -> tuple[int, ...]:
+    return tuple(values) + (0,) * (MAX_LOOPS - len(values))
+
+
+def canonical_name(hint: str | None) -> str | None:
+    """A buffer name as it survives printing and parsing: xDSL drops `_N` suffixes of value names."""
+    return re.sub(r"(_\d+)+$", "", hint) if hint else hint
+
+
 def _encode_instruction(inst: cim.InstructionOp, patterns: dict[tuple, int]) -> tuple:
     accesses = inst.accesses()
-    key = (inst.loop_counts, tuple(a.strides for a in accesses))
+    # keyed by the record itself: equal records are stored once
+    key = (inst.loop_counts, tuple(_padded(a.strides) for a in accesses) + ((0,) * MAX_LOOPS,) * (3 - len(accesses)))
     pattern = patterns.setdefault(key, len(patterns))
     if pattern > 0xFFFF:
         raise CimcError("encode: more than 65536 distinct loop patterns")
@@ -352,21 +384,25 @@ def decode(image: BinaryImage) -> tuple[ModuleOp, WeightStore]:
     weights = WeightStore()
     module = ModuleOp([])
     image.arch.attach(module)
-    for i, row in enumerate(image.crossbars):
-        handle = weights.add(f"xbar.{int(row['id'])}", image.crossbar_matrix(i))
-        module.body.block.add_op(cim.CrossbarOp(int(row["id"]), int(row["core"]), handle,
-                                                (0, int(row["rows"])), (0, int(row["cols"]))))
     stream = Block()
     allocs = []
     for i, row in enumerate(image.buffers):
         weight = None
         if row["weight"] != NO_STRING:
-            weight = weights.add(image.string(int(row["weight"])), image.buffer_data(i))
+            weight = image.string(int(row["weight"]))
+            if weight not in weights:  # const buffers of one weight share it
+                weights.add(weight, image.buffer_data(i))
         alloc = cim.AllocOp(cim.BUFFER_KINDS[int(row["kind"])], int(row["size"]), weight)
         alloc.addr = IntegerAttr(int(row["addr"]), i64)
-        alloc.result.name_hint = image.string(int(row["name"]))
+        name = image.string(int(row["name"]))
+        alloc.result.name_hint = name if SSAValue.is_valid_name(name) else None
         stream.add_op(alloc)
         allocs.append(alloc)
+    # crossbar contents are not named in the binary: handles of their own, clear of the consts'
+    for i, row in enumerate(image.crossbars):
+        handle = weights.add(f"xbar.{int(row['id'])}", image.crossbar_matrix(i))
+        module.body.block.add_op(cim.CrossbarOp(int(row["id"]), int(row["core"]), handle,
+                                                (0, int(row["rows"])), (0, int(row["cols"]))))
 
     def binding(row) -> cim.InputOp | cim.OutputOp:
         op = cim.OutputOp if row["output"] else cim.InputOp

@@ -276,7 +276,8 @@ class FillOp(InstructionOp):
 class MvmOp(InstructionOp):
     """Crossbar matrix-vector products: at every point i of the loop nest, the crossbar's
     R x C matrix W is driven with the R inputs src[i : i+R] and its C column sums are written
-    to dst[i : i+C] (added to them with `acc`, for partial sums over row tiles)."""
+    to dst[i : i+C] (added to them with `acc`, for partial sums over row tiles). The dst runs
+    of distinct loop points must not overlap: the loop points run in parallel."""
 
     name = "cim.mvm"
     OPCODE: ClassVar[int] = 3

@@ -3,7 +3,8 @@
     cimc-translate prog.mlir -o prog.cimb [--weights prog.npz]
     cimc-translate prog.cimb -o prog.mlir          (also writes prog.npz beside it)
 
-The direction follows the input's extension. Decoding then encoding gives the same bytes.
+The direction follows the input's extension. A .cimb decoded to .mlir and encoded again gives
+the same bytes (crossbar contents come back as weights named xbar.<id>).
 """
 
 from __future__ import annotations
