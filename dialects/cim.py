@@ -399,51 +399,42 @@ class ReduceOp(KindOp):
 INSTRUCTIONS: tuple[type[InstructionOp], ...] = (CopyOp, FillOp, MvmOp, UnaryOp, BinaryOp, ReduceOp)
 
 
+class BindingOp(IRDLOperation):
+    """Binds a model input or output `tensor` of `shape` to a buffer."""
+
+    tensor = prop_def(StringAttr)
+    buffer = operand_def(BufferType)
+    shape = prop_def(DenseArrayBase[I64])
+    assembly_format = "$tensor $buffer `shape` $shape attr-dict"
+
+    def __init__(self, tensor: str, buffer: SSAValue, shape):
+        super().__init__(operands=[buffer], properties={"tensor": StringAttr(tensor), "shape": int_array(shape)})
+
+    def verify_(self) -> None:
+        alloc = _alloc_of(self, self.buffer, "buffer")
+        shape = ints(self.shape)
+        if any(d < 1 for d in shape):
+            raise VerifyException(f"{self.name} \"{self.tensor.data}\": 'shape' dims must be >= 1, got {list(shape)}")
+        n = 1
+        for d in shape:
+            n *= d
+        if n * ELEMENT_BYTES > alloc.size_bytes:
+            raise VerifyException(f"{self.name} \"{self.tensor.data}\": shape {list(shape)} needs {n * ELEMENT_BYTES} "
+                                  f"bytes, buffer has {alloc.size_bytes}")
+
+
 @irdl_op_definition
-class InputOp(IRDLOperation):
-    """Binds the model input `name` of `shape` to a buffer; the host writes it before the run."""
+class InputOp(BindingOp):
+    """Binds the model input `tensor` to a buffer; the host writes it before the run."""
 
     name = "cim.input"
-    tensor = prop_def(StringAttr)
-    buffer = operand_def(BufferType)
-    shape = prop_def(DenseArrayBase[I64])
-    assembly_format = "$tensor $buffer `shape` $shape attr-dict"
-
-    def __init__(self, tensor: str, buffer: SSAValue, shape):
-        super().__init__(operands=[buffer], properties={"tensor": StringAttr(tensor), "shape": int_array(shape)})
-
-    def verify_(self) -> None:
-        _verify_binding(self)
 
 
 @irdl_op_definition
-class OutputOp(IRDLOperation):
-    """Binds the model output `name` of `shape` to a buffer; the host reads it after the run."""
+class OutputOp(BindingOp):
+    """Binds the model output `tensor` to a buffer; the host reads it after the run."""
 
     name = "cim.output"
-    tensor = prop_def(StringAttr)
-    buffer = operand_def(BufferType)
-    shape = prop_def(DenseArrayBase[I64])
-    assembly_format = "$tensor $buffer `shape` $shape attr-dict"
-
-    def __init__(self, tensor: str, buffer: SSAValue, shape):
-        super().__init__(operands=[buffer], properties={"tensor": StringAttr(tensor), "shape": int_array(shape)})
-
-    def verify_(self) -> None:
-        _verify_binding(self)
-
-
-def _verify_binding(op: InputOp | OutputOp) -> None:
-    alloc = _alloc_of(op, op.buffer, "buffer")
-    shape = ints(op.shape)
-    n = 1
-    for d in shape:
-        if d < 1:
-            raise VerifyException(f"{op.name} \"{op.tensor.data}\": 'shape' dims must be >= 1, got {list(shape)}")
-        n *= d
-    if n * ELEMENT_BYTES > alloc.size_bytes:
-        raise VerifyException(
-            f"{op.name} \"{op.tensor.data}\": shape {list(shape)} needs {n * ELEMENT_BYTES} bytes, buffer has {alloc.size_bytes}")
 
 
 @irdl_op_definition

@@ -66,6 +66,7 @@ class _Lowering:
     stream: Block = field(default_factory=Block)
     buffers: dict[SSAValue, SSAValue] = field(default_factory=dict)
     crossbars: list[cim.CrossbarOp] = field(default_factory=list)
+    crossbar_ids: set[int] = field(default_factory=set)
     layer_name: str = ""
     layer_block: Block | None = None
 
@@ -114,8 +115,9 @@ class _Lowering:
         if rows[1] - rows[0] > self.arch.xbar_rows or cols[1] - cols[0] > self.arch.xbar_cols:
             raise CimcError(f"lower-to-isa: a {rows[1] - rows[0]}x{cols[1] - cols[0]} tile does not fit a "
                             f"{self.arch.xbar_rows}x{self.arch.xbar_cols} crossbar")
-        if any(x.id.value.data == ident for x in self.crossbars):
+        if ident in self.crossbar_ids:
             raise CimcError(f"lower-to-isa: two tiles are placed on crossbar {ident}")
+        self.crossbar_ids.add(ident)
         self.crossbars.append(cim.CrossbarOp(ident, core, tile.weight_handle(), rows, cols))
         return ident
 
