@@ -133,6 +133,7 @@ class AllocOp(IRDLOperation):
         return self.size.value.data
 
     def verify_(self) -> None:
+        _check_parent(self, StreamOp)
         kind = self.kind.data
         if kind not in BUFFER_KINDS:
             raise VerifyException(f"cim.alloc: 'kind' must be one of {', '.join(BUFFER_KINDS)}, got \"{kind}\"")
@@ -142,6 +143,11 @@ class AllocOp(IRDLOperation):
             raise VerifyException(f"cim.alloc: 'addr' must be a non-negative multiple of {ELEMENT_BYTES}")
         if (kind == "const") != (self.weight is not None):
             raise VerifyException("cim.alloc: a 'const' buffer needs a 'weight', and only a const buffer has one")
+
+
+def _check_parent(op: IRDLOperation, parent: type[IRDLOperation]) -> None:
+    if not isinstance(op.parent_op(), parent):
+        raise VerifyException(f"{op.name}: must be inside a {parent.name}")
 
 
 def _alloc_of(op: IRDLOperation, value: SSAValue, role: str) -> AllocOp:
@@ -188,6 +194,7 @@ class InstructionOp(IRDLOperation):
         return {a.role: len(self.loop_counts) for a in self.accesses()}
 
     def verify_(self) -> None:
+        _check_parent(self, LayerOp)
         loops = self.loop_counts
         if not 1 <= len(loops) <= MAX_LOOPS:
             raise VerifyException(f"{self.name}: 'loops' must have 1 to {MAX_LOOPS} entries, got {len(loops)}")
@@ -388,7 +395,7 @@ class ReduceOp(KindOp):
         return {"dst": rank - self.reduced, "src": rank}
 
     def verify_(self) -> None:
-        if not 1 <= self.reduced < len(self.loop_counts) + 1:
+        if self.loop_counts and not 1 <= self.reduced <= len(self.loop_counts):
             raise VerifyException(f"cim.reduce: 'reduce' must be in 1..{len(self.loop_counts)}, got {self.reduced}")
         super().verify_()
 
@@ -411,6 +418,7 @@ class BindingOp(IRDLOperation):
         super().__init__(operands=[buffer], properties={"tensor": StringAttr(tensor), "shape": int_array(shape)})
 
     def verify_(self) -> None:
+        _check_parent(self, StreamOp)
         alloc = _alloc_of(self, self.buffer, "buffer")
         shape = ints(self.shape)
         if any(d < 1 for d in shape):
@@ -448,6 +456,7 @@ class LayerOp(IRDLOperation):
     assembly_format = "$layer $body attr-dict"
 
     def verify_(self) -> None:
+        _check_parent(self, StreamOp)
         for op in self.body.block.ops:
             if not isinstance(op, InstructionOp):
                 raise VerifyException(f"cim.layer \"{self.layer.data}\": holds instructions only, found {op.name}")
@@ -469,12 +478,19 @@ class StreamOp(IRDLOperation):
                 yield from op.body.block.ops  # type: ignore[misc]
 
     def verify_(self) -> None:
+        if self.core.value.data < 0:
+            raise VerifyException(f"cim.stream: 'core' must be >= 0, got {self.core.value.data}")
         allowed = (AllocOp, InputOp, OutputOp, LayerOp)
         for op in self.body.block.ops:
             if not isinstance(op, allowed):
                 raise VerifyException(f"cim.stream: holds cim.alloc, cim.input, cim.output and cim.layer, found {op.name}")
         module = self.parent_op()
-        xbars = crossbars(module) if isinstance(module, ModuleOp) else {}
+        xbars: dict[int, CrossbarOp] = {}
+        for decl in module.ops if isinstance(module, ModuleOp) else ():
+            if isinstance(decl, CrossbarOp):
+                if decl.id.value.data in xbars:
+                    raise VerifyException(f"cim.crossbar: id {decl.id.value.data} is declared twice")
+                xbars[decl.id.value.data] = decl
         for inst in self.instructions():
             if isinstance(inst, MvmOp):
                 xbar = xbars.get(inst.xbar_id)

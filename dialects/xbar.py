@@ -140,6 +140,9 @@ class MvmOp(IRDLOperation):
     def verify_(self) -> None:
         if not isinstance(self.weight.owner, WeightOp):
             raise VerifyException("xbar.mvm: operand 'weight' must be defined by graph.weight")
+        if len(shape_of(self.weight)) not in (2, 4):
+            raise VerifyException(
+                f"xbar.mvm: operand 'weight' must be a 2-D gemm or 4-D conv weight, got {fmt_shape(shape_of(self.weight))}")
         if len(ints(self.rows)) != 2 or len(ints(self.cols)) != 2:
             raise VerifyException("xbar.mvm: 'rows' and 'cols' must be [begin, end] pairs")
         k, n = matrix_shape(shape_of(self.weight))
@@ -201,6 +204,7 @@ class ConcatOp(IRDLOperation):
             raise VerifyException("xbar.concat: needs at least 2 inputs")
         shapes = [shape_of(v) for v in self.inputs]
         y = shape_of(self.result)
+        check_rank(self, "result", y, 2)
         for i, s in enumerate(shapes):
             if len(s) != 2 or s[0] != y[0]:
                 raise VerifyException(f"xbar.concat: input {i} of shape {fmt_shape(s)} does not have the result's {y[0]} rows")

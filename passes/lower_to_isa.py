@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 
 from xdsl.context import Context
 from xdsl.dialects import func
-from xdsl.dialects.builtin import IntegerAttr, ModuleOp, StringAttr, i64
+from xdsl.dialects.builtin import IntegerAttr, ModuleOp, StringAttr, TensorType, i64
 from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 
 from cimc.arch import Arch
 from cimc.dialects import cim, graph, xbar
 from cimc.dialects.cim import ELEMENT_BYTES, MemRef
-from cimc.dialects.shapes import Shape, numel, shape_of
+from cimc.dialects.shapes import Shape, is_known, numel, shape_of
 from cimc.errors import CimcError
 from cimc.frontend import io_name
 
@@ -67,6 +67,9 @@ class _Lowering:
     buffers: dict[SSAValue, SSAValue] = field(default_factory=dict)
     crossbars: list[cim.CrossbarOp] = field(default_factory=list)
     crossbar_ids: set[int] = field(default_factory=set)
+    reserved_ids: set[int] = field(default_factory=set)
+    """Crossbars that tiles name themselves (`xbar`); automatic placement goes around them."""
+    next_id: int = 0
     layer_name: str = ""
     layer_block: Block | None = None
 
@@ -108,8 +111,12 @@ class _Lowering:
         self.layer_block.add_op(inst)
 
     def crossbar(self, tile: xbar.MvmOp) -> int:
-        index = len(self.crossbars)
-        ident = tile.xbar.value.data if tile.xbar is not None else index
+        if tile.xbar is not None:
+            ident = tile.xbar.value.data
+        else:
+            while self.next_id in self.reserved_ids or self.next_id in self.crossbar_ids:
+                self.next_id += 1
+            ident = self.next_id
         core = tile.core.value.data if tile.core is not None else ident // self.arch.xbars_per_core
         rows, cols = tile.row_range, tile.col_range
         if rows[1] - rows[0] > self.arch.xbar_rows or cols[1] - cols[0] > self.arch.xbar_cols:
@@ -256,7 +263,31 @@ class _Lowering:
 
     # -- the function ---------------------------------------------------------------------------
 
+    def check_placement(self) -> None:
+        """Every crossbar on a core the chip has, no core holding more than xbars_per_core."""
+        arch = self.arch
+        if arch.cores is not None:
+            available = arch.cores * arch.xbars_per_core
+            if len(self.crossbars) > available:
+                raise CimcError(f"lower-to-isa: the model needs {len(self.crossbars)} crossbars, the chip has "
+                                f"{available} ({arch.cores} cores x {arch.xbars_per_core})")
+        per_core: dict[int, int] = {}
+        for decl in self.crossbars:
+            core = decl.core.value.data
+            if arch.cores is not None and core >= arch.cores:
+                raise CimcError(f"lower-to-isa: crossbar {decl.id.value.data} is placed on core {core}, "
+                                f"the chip has cores 0..{arch.cores - 1}")
+            per_core[core] = per_core.get(core, 0) + 1
+            if per_core[core] > arch.xbars_per_core:
+                raise CimcError(f"lower-to-isa: core {core} is given more than its {arch.xbars_per_core} crossbars")
+
     def lower_function(self, fn: func.FuncOp) -> None:
+        for op in fn.walk():
+            for value in (*op.operands, *op.results):
+                if isinstance(value.type, TensorType) and not is_known(shape_of(value)):
+                    raise CimcError(f"lower-to-isa: {op.name} has a dynamic shape; run shape-infer first")
+            if isinstance(op, xbar.MvmOp) and op.xbar is not None:
+                self.reserved_ids.add(op.xbar.value.data)
         inputs = []
         for i, arg in enumerate(fn.args):
             buf = self.result_buffer(arg, "input")
@@ -295,11 +326,7 @@ class LowerToIsaPass(ModulePass):
         arch = Arch.of_module(op)
         lowering = _Lowering(arch)
         lowering.lower_function(fn)
-        if arch.cores is not None:
-            available = arch.cores * arch.xbars_per_core
-            if len(lowering.crossbars) > available:
-                raise CimcError(f"lower-to-isa: the model needs {len(lowering.crossbars)} crossbars, the chip has "
-                                f"{available} ({arch.cores} cores x {arch.xbars_per_core})")
+        lowering.check_placement()
         op.body.block.erase_op(fn)
         for decl in lowering.crossbars:
             op.body.block.add_op(decl)

@@ -22,9 +22,10 @@ from cimc.dialects.shapes import is_known, shape_of, tensor
 from cimc.errors import CimcError
 
 
-def _describe(op) -> str:
+def _where(op) -> str:
+    """`layer "conv1": ` for an op that came from an ONNX node; the messages name the op."""
     layer = op.attributes.get(LAYER_ATTR)
-    return f"{op.name} \"{layer.data}\"" if layer is not None else op.name
+    return f"layer \"{layer.data}\": " if layer is not None else ""
 
 
 class InferResultShape(RewritePattern):
@@ -35,15 +36,15 @@ class InferResultShape(RewritePattern):
             return
         unknown = [i for i, o in enumerate(op.operands) if not is_known(shape_of(o))]
         if unknown:
-            raise CimcError(f"shape-infer: {_describe(op)}: operand {unknown[0]} has unknown shape "
+            raise CimcError(f"shape-infer: {_where(op)}{op.name}: operand {unknown[0]} has unknown shape "
                             f"{fmt_shape(shape_of(op.operands[unknown[0]]))}")
         try:
             shape = op.infer_shape()
         except VerifyException as e:
-            raise CimcError(f"shape-infer: {_describe(op)}: {e}") from None
+            raise CimcError(f"shape-infer: {_where(op)}{e}") from None
         old = shape_of(op.results[0])
         if len(old) != len(shape) or any(a >= 0 and a != b for a, b in zip(old, shape)):
-            raise CimcError(f"shape-infer: {_describe(op)}: inferred shape {fmt_shape(shape)} "
+            raise CimcError(f"shape-infer: {_where(op)}{op.name}: inferred shape {fmt_shape(shape)} "
                             f"contradicts the declared {fmt_shape(old)}")
         rewriter.replace_value_with_new_type(op.results[0], tensor(shape))
 

@@ -100,5 +100,5 @@ def test_symbolic_input_dim():
 def test_inconsistent_shapes_name_the_layer():
     m = model([helper.make_node("MatMul", ["x", "w"], ["y"], name="mm")], [("x", [1, 5])], [("y", [1, 3])],
               [const("w", (4, 3))])
-    with pytest.raises(cimc.CimcError, match="shape-infer: graph.gemm \"mm\": graph.gemm: operand 'input' has K = 5"):
+    with pytest.raises(cimc.CimcError, match="shape-infer: layer \"mm\": graph.gemm: operand 'input' has K = 5"):
         cimc.compile(m)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from xdsl.utils.exceptions import DiagnosticException
+from xdsl.utils.exceptions import DiagnosticException, ParseError
 from xdsl.xdsl_opt_main import xDSLOptMain
 
 from cimc.dialects import get_all_dialects
@@ -30,7 +30,7 @@ def main(args: Sequence[str] | None = None) -> None:
     opt = CimcOptMain(description="cimc optimizer driver", args=args)
     try:
         opt.run()
-    except DiagnosticException as e:
-        # without --verify-diagnostics: the message, not a traceback, and a failing exit code
+    except (DiagnosticException, ParseError) as e:
+        # without --verify-diagnostics / --parsing-diagnostics: the message, not a traceback
         print(f"cimc-opt: error: {e}", file=sys.stderr)
         sys.exit(1)
