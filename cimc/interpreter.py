@@ -6,6 +6,7 @@ its whole loop nest: its operands are strided views of memory shaped like the lo
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
@@ -36,7 +37,15 @@ class Executable:
                        for i, row in enumerate(image.buffers) if row["weight"] != 0xFFFFFFFF]
         self.inputs = image.io_bindings(outputs=False)
         self.outputs = image.io_bindings(outputs=True)
-        self.program = [self.prepare(word) for word in image.instructions]
+        # one memory reused by every run, so each operand's view is made once; the lock keeps
+        # concurrent runs of one program from sharing it
+        self.memory = np.zeros(image.memory_bytes // ELEMENT_BYTES, np.float32)
+        self.lock = threading.Lock()
+        self.program = []
+        for word in image.instructions:
+            op, arg, views = self.prepare(word)
+            self.program.append((op, arg, [as_strided(self.memory[offset:], shape, strides)
+                                           for offset, shape, strides in views]))
 
     def prepare(self, word: np.void) -> tuple:
         """(operation, xbar matrix or fill value or flag, operand views as (offset, shape, byte strides))."""
@@ -66,29 +75,30 @@ class Executable:
         return op, None, views
 
     def run(self, inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-        memory = np.zeros(self.image.memory_bytes // ELEMENT_BYTES, np.float32)
-        for addr, data in self.consts:
-            memory[addr: addr + data.size] = data
-        self.write_inputs(memory, inputs)
-        for op, arg, views in self.program:
-            dst, *srcs = (as_strided(memory[offset:], shape, strides) for offset, shape, strides in views)
-            if op is cim.CopyOp:
-                dst[...] = srcs[0]
-            elif op is cim.FillOp:
-                dst[...] = arg
-            elif op is cim.MvmOp:
-                matrix, acc = arg
-                if acc:
-                    dst += srcs[0] @ matrix
+        with self.lock:
+            memory = self.memory
+            memory.fill(0)
+            for addr, data in self.consts:
+                memory[addr: addr + data.size] = data
+            self.write_inputs(memory, inputs)
+            for op, arg, (dst, *srcs) in self.program:
+                if op is cim.CopyOp:
+                    dst[...] = srcs[0]
+                elif op is cim.FillOp:
+                    dst[...] = arg
+                elif op is cim.MvmOp:
+                    matrix, acc = arg
+                    if acc:
+                        dst += srcs[0] @ matrix
+                    else:
+                        dst[...] = srcs[0] @ matrix
+                elif op is cim.ReduceOp:
+                    kind, axes = arg
+                    dst[...] = kind(srcs[0], axis=axes)
                 else:
-                    dst[...] = srcs[0] @ matrix
-            elif op is cim.ReduceOp:
-                kind, axes = arg
-                dst[...] = kind(srcs[0], axis=axes)
-            else:
-                dst[...] = arg(*srcs)
-        return {name: memory[addr: addr + int(np.prod(shape))].reshape(shape).copy()
-                for name, (addr, shape) in self.outputs.items()}
+                    dst[...] = arg(*srcs)
+            return {name: memory[addr: addr + int(np.prod(shape))].reshape(shape).copy()
+                    for name, (addr, shape) in self.outputs.items()}
 
     def write_inputs(self, memory: np.ndarray, inputs: Mapping[str, np.ndarray]) -> None:
         missing = set(self.inputs) - set(inputs)

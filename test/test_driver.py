@@ -139,3 +139,17 @@ def test_runs_are_independent():
     first = program.run(a)
     program.run(b)
     np.testing.assert_array_equal(program.run(a)["fc3"], first["fc3"])
+
+
+def test_concurrent_runs_of_one_program():
+    """Runs share the program's memory; concurrent callers must still each get their own answer."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    model = models.lenet5()
+    program = cimc.compile(model)
+    inputs = [onnx_inputs(model, seed) for seed in range(8)]
+    expected = [program.run(x)["fc3"] for x in inputs]
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda x: program.run(x)["fc3"], inputs))
+    for got, want in zip(results, expected):
+        np.testing.assert_array_equal(got, want)
