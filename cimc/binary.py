@@ -22,6 +22,7 @@ from xdsl.ir import Block, Region, SSAValue
 from cimc.arch import Arch
 from cimc.dialects import cim
 from cimc.dialects.cim import ELEMENT_BYTES, MAX_LOOPS
+from cimc.dialects.shapes import ints, span
 from cimc.errors import CimcError
 from cimc.weights import WeightStore, weight_matrix
 
@@ -218,16 +219,13 @@ class BinaryImage:
         for i, word in enumerate(self.instructions):
             op = OPCODES[int(word["opcode"])]
             p = self.patterns[int(word["pattern"])]
-            counts = p["counts"][: p["rank"]].astype(np.int64)
+            counts = p["counts"][: p["rank"]].tolist()
             src_extent, dst_extent = extents.get(int(word["xbar"]), (1, 1)) if op is cim.MvmOp else (1, 1)
             for slot, address, extent in ((0, "dst", dst_extent), (1, "src0", src_extent), (2, "src1", 1)):
                 if slot >= operand_count(op):
                     break
                 rank = int(p["rank"]) - (int(word["reduce"]) if op is cim.ReduceOp and slot == 0 else 0)
-                strides = p["strides"][slot][:rank].astype(np.int64)
-                base = int(word[address]) // ELEMENT_BYTES
-                lo = base + int(((counts[:rank] - 1) * np.minimum(strides, 0)).sum())
-                hi = base + int(((counts[:rank] - 1) * np.maximum(strides, 0)).sum()) + extent
+                lo, hi = span(int(word[address]) // ELEMENT_BYTES, counts[:rank], p["strides"][slot][:rank].tolist(), extent)
                 if lo < 0 or hi * ELEMENT_BYTES > memory:
                     raise corrupt(f"instruction {i} accesses memory outside [0, {memory})")
 
@@ -282,7 +280,7 @@ def encode(module: ModuleOp, weights: WeightStore) -> BinaryImage:
 
     crossbar_rows = []
     for decl in cim.crossbars(module).values():
-        (r0, r1), (c0, c1) = cim.ints(decl.rows), cim.ints(decl.cols)
+        (r0, r1), (c0, c1) = ints(decl.rows), ints(decl.cols)
         matrix = weight_matrix(weights[decl.weight.data])
         if r1 > matrix.shape[0] or c1 > matrix.shape[1]:
             raise CimcError(f"encode: crossbar {decl.id.value.data} takes rows [{r0}, {r1}] x cols [{c0}, {c1}] of "
@@ -329,7 +327,7 @@ def encode(module: ModuleOp, weights: WeightStore) -> BinaryImage:
                 words.append(_encode_instruction(inst, patterns))
             layers.append((first, len(words) - first, strings.add(op.layer.data), 0))
         else:
-            shape = cim.ints(op.shape)
+            shape = ints(op.shape)
             if len(shape) > 8:
                 raise CimcError(f"encode: {op.name} \"{op.tensor.data}\" has rank {len(shape)} > 8")
             bindings.append((int(isinstance(op, cim.OutputOp)), buffer_index[op.buffer.owner],

@@ -52,7 +52,7 @@ def load_model(model: str | Path | onnx.ModelProto) -> onnx.ModelProto:
         raise CimcError(f"model file '{path}' is not a valid ONNX model: {type(e).__name__}: {e}") from None
 
 
-def _ssa_name(name: str) -> str | None:
+def _ssa_name(name: str) -> str:
     hint = re.sub(r"[^A-Za-z0-9_$.-]", "_", name)
     if not hint or hint[0].isdigit():
         hint = f"v{hint}"

@@ -17,8 +17,7 @@ from xdsl.interpreter import Interpreter, InterpreterFunctions, PythonValues, im
 from xdsl.interpreters.func import FuncFunctions
 
 from cimc.dialects import graph, xbar
-from cimc.dialects.graph import ints
-from cimc.dialects.shapes import shape_of
+from cimc.dialects.shapes import ints, shape_of
 from cimc.errors import CimcError
 from cimc.frontend import io_name
 from cimc.weights import WeightStore, weight_matrix

@@ -55,13 +55,11 @@ from xdsl.irdl import (
 from xdsl.traits import NoTerminator
 from xdsl.utils.exceptions import VerifyException
 
+from cimc.dialects.shapes import ints, numel, span
+
 MAX_LOOPS = 6
 ELEMENT_BYTES = 4
 BUFFER_KINDS = ("input", "activation", "scratch", "const")
-
-
-def ints(attr: DenseArrayBase) -> tuple[int, ...]:
-    return tuple(attr.get_values())
 
 
 def int_array(values) -> DenseArrayBase:
@@ -168,13 +166,6 @@ class Access(NamedTuple):
     extent: int
 
 
-def access_span(access: Access, loops: tuple[int, ...]) -> tuple[int, int]:
-    """The lowest and one past the highest element index an access touches."""
-    lo = access.offset + sum((n - 1) * s for n, s in zip(loops, access.strides) if s < 0)
-    hi = access.offset + sum((n - 1) * s for n, s in zip(loops, access.strides) if s > 0) + access.extent
-    return lo, hi
-
-
 class InstructionOp(IRDLOperation):
     """An instruction over a loop nest; subclasses list their memory operands in `accesses`."""
 
@@ -214,14 +205,14 @@ def check_bounds(op: InstructionOp, accesses: list[Access]) -> None:
     for access in accesses:
         alloc = _alloc_of(op, access.buffer, access.role)
         loops = op.loop_counts[: len(access.strides)]
-        lo, hi = access_span(access, loops)
+        lo, hi = span(access.offset, loops, access.strides, access.extent)
         if lo < 0 or hi * ELEMENT_BYTES > alloc.size_bytes:
             raise VerifyException(
                 f"{op.name}: operand '{access.role}' touches elements [{lo}, {hi}) outside its buffer of "
                 f"{alloc.size_bytes // ELEMENT_BYTES} elements")
 
 
-def _operand(name: str):
+def _operand():
     return (operand_def(BufferType), prop_def(IntegerAttr[I64]), prop_def(DenseArrayBase[I64]))
 
 
@@ -248,8 +239,8 @@ class CopyOp(InstructionOp):
 
     name = "cim.copy"
     OPCODE: ClassVar[int] = 1
-    dst, dst_offset, dst_strides = _operand("dst")
-    src, src_offset, src_strides = _operand("src")
+    dst, dst_offset, dst_strides = _operand()
+    src, src_offset, src_strides = _operand()
     assembly_format = ("$dst `[` $dst_offset `]` $dst_strides `from` $src `[` $src_offset `]` $src_strides "
                        "`loops` $loops attr-dict")
 
@@ -267,7 +258,7 @@ class FillOp(InstructionOp):
 
     name = "cim.fill"
     OPCODE: ClassVar[int] = 2
-    dst, dst_offset, dst_strides = _operand("dst")
+    dst, dst_offset, dst_strides = _operand()
     value = prop_def(FloatAttr[Float32Type])
     assembly_format = "$dst `[` $dst_offset `]` $dst_strides `value` $value `loops` $loops attr-dict"
 
@@ -289,8 +280,8 @@ class MvmOp(InstructionOp):
     name = "cim.mvm"
     OPCODE: ClassVar[int] = 3
     xbar = prop_def(IntegerAttr[I64])
-    dst, dst_offset, dst_strides = _operand("dst")
-    src, src_offset, src_strides = _operand("src")
+    dst, dst_offset, dst_strides = _operand()
+    src, src_offset, src_strides = _operand()
     acc = opt_prop_def(UnitAttr)
     assembly_format = ("`xbar` $xbar $dst `[` $dst_offset `]` $dst_strides `from` $src `[` $src_offset `]` "
                        "$src_strides `loops` $loops (`acc` $acc^)? attr-dict")
@@ -332,8 +323,8 @@ class UnaryOp(KindOp):
     name = "cim.unary"
     OPCODE: ClassVar[int] = 4
     KINDS: ClassVar[tuple[str, ...]] = ("relu",)
-    dst, dst_offset, dst_strides = _operand("dst")
-    src, src_offset, src_strides = _operand("src")
+    dst, dst_offset, dst_strides = _operand()
+    src, src_offset, src_strides = _operand()
     assembly_format = ("$kind $dst `[` $dst_offset `]` $dst_strides `from` $src `[` $src_offset `]` $src_strides "
                        "`loops` $loops attr-dict")
 
@@ -352,9 +343,9 @@ class BinaryOp(KindOp):
     name = "cim.binary"
     OPCODE: ClassVar[int] = 5
     KINDS: ClassVar[tuple[str, ...]] = ("add", "sub", "mul", "max")
-    dst, dst_offset, dst_strides = _operand("dst")
-    lhs, lhs_offset, lhs_strides = _operand("lhs")
-    rhs, rhs_offset, rhs_strides = _operand("rhs")
+    dst, dst_offset, dst_strides = _operand()
+    lhs, lhs_offset, lhs_strides = _operand()
+    rhs, rhs_offset, rhs_strides = _operand()
     assembly_format = ("$kind $dst `[` $dst_offset `]` $dst_strides `from` $lhs `[` $lhs_offset `]` $lhs_strides "
                        "`,` $rhs `[` $rhs_offset `]` $rhs_strides `loops` $loops attr-dict")
 
@@ -376,8 +367,8 @@ class ReduceOp(KindOp):
     OPCODE: ClassVar[int] = 6
     KINDS: ClassVar[tuple[str, ...]] = ("max", "sum", "mean")
     reduce = prop_def(IntegerAttr[I64])
-    dst, dst_offset, dst_strides = _operand("dst")
-    src, src_offset, src_strides = _operand("src")
+    dst, dst_offset, dst_strides = _operand()
+    src, src_offset, src_strides = _operand()
     assembly_format = ("$kind $dst `[` $dst_offset `]` $dst_strides `from` $src `[` $src_offset `]` $src_strides "
                        "`loops` $loops `reduce` $reduce attr-dict")
 
@@ -423,9 +414,7 @@ class BindingOp(IRDLOperation):
         shape = ints(self.shape)
         if any(d < 1 for d in shape):
             raise VerifyException(f"{self.name} \"{self.tensor.data}\": 'shape' dims must be >= 1, got {list(shape)}")
-        n = 1
-        for d in shape:
-            n *= d
+        n = numel(shape)
         if n * ELEMENT_BYTES > alloc.size_bytes:
             raise VerifyException(f"{self.name} \"{self.tensor.data}\": shape {list(shape)} needs {n * ELEMENT_BYTES} "
                                   f"bytes, buffer has {alloc.size_bytes}")

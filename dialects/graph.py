@@ -31,14 +31,10 @@ from xdsl.irdl import (
 from xdsl.traits import Pure
 from xdsl.utils.exceptions import VerifyException
 
-from cimc.dialects.shapes import Shape, broadcast, is_known, numel, shape_of, window_out
+from cimc.dialects.shapes import Shape, broadcast, ints, is_known, numel, shape_of, window_out
 
 LAYER_ATTR = "cimc.layer"
 """Discardable attribute naming the ONNX node an op came from; the report's layers use it."""
-
-
-def ints(attr: DenseArrayBase) -> tuple[int, ...]:
-    return tuple(attr.get_values())
 
 
 class GraphOp(IRDLOperation, abc.ABC):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from xdsl.dialects.builtin import DYNAMIC_INDEX, TensorType, f32
+from xdsl.dialects.builtin import DYNAMIC_INDEX, DenseArrayBase, TensorType, f32
 from xdsl.ir import Attribute, SSAValue
 from xdsl.utils.exceptions import VerifyException
 
@@ -24,6 +24,19 @@ def is_known(shape: Shape) -> bool:
 
 def tensor(shape: Sequence[int]) -> TensorType:
     return TensorType(f32, [DYNAMIC_INDEX if d < 0 else d for d in shape])
+
+
+def ints(attr: DenseArrayBase) -> tuple[int, ...]:
+    """The values of an integer array property (`[1, 2]` in the op syntax)."""
+    return tuple(attr.get_values())
+
+
+def span(offset: int, counts: Sequence[int], strides: Sequence[int], extent: int) -> tuple[int, int]:
+    """The lowest and one past the highest element a strided loop nest touches, with a
+    contiguous run of `extent` elements at each point."""
+    lo = offset + sum((n - 1) * s for n, s in zip(counts, strides) if s < 0)
+    hi = offset + sum((n - 1) * s for n, s in zip(counts, strides) if s > 0) + extent
+    return lo, hi
 
 
 def numel(shape: Sequence[int]) -> int:

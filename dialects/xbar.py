@@ -34,8 +34,8 @@ from xdsl.irdl import (
 from xdsl.traits import Pure
 from xdsl.utils.exceptions import VerifyException
 
-from cimc.dialects.graph import WeightOp, WindowOp, check_rank, fmt_shape, ints
-from cimc.dialects.shapes import Shape, numel, shape_of
+from cimc.dialects.graph import WeightOp, WindowOp, check_rank, fmt_shape
+from cimc.dialects.shapes import Shape, ints, numel, shape_of
 
 
 def matrix_shape(weight_shape: Shape) -> tuple[int, int]:

@@ -21,8 +21,8 @@ from xdsl.passes import ModulePass
 
 from cimc.arch import Arch
 from cimc.dialects import cim, graph, xbar
-from cimc.dialects.cim import ELEMENT_BYTES, MemRef
-from cimc.dialects.shapes import Shape, is_known, numel, shape_of
+from cimc.dialects.cim import ELEMENT_BYTES
+from cimc.dialects.shapes import Shape, ints, is_known, numel, shape_of
 from cimc.errors import CimcError
 from cimc.frontend import io_name
 
@@ -189,7 +189,7 @@ class _Lowering:
     def im2col(self, op: xbar.Im2colOp) -> None:
         n, c, h, w = shape_of(op.input)
         (kh, kw), (sh, sw), (pt, pl, pb, pr), (dh, dw) = (
-            op.window(), graph.ints(op.strides), graph.ints(op.pads), graph.ints(op.dilations))
+            op.window(), ints(op.strides), ints(op.pads), ints(op.dilations))
         src, hp, wp = self.padded(op.input, (pt, pl, pb, pr), 0.0)
         _, oh, ow = n, *op.window_shape(h, w)
         dst = self.result_buffer(op.result, "scratch")
@@ -216,11 +216,10 @@ class _Lowering:
         return buf, hp, wp
 
     def pool(self, op: graph.PoolOp) -> None:
-        n, c, h, w = shape_of(op.input)
-        _, _, oh, ow = shape_of(op.result)
+        n, c, oh, ow = shape_of(op.result)
         is_max = isinstance(op, graph.MaxPoolOp)
-        src, hp, wp = self.padded(op.input, graph.ints(op.pads), MAXPOOL_PAD if is_max else 0.0)
-        (kh, kw), (sh, sw), (dh, dw) = op.window(), graph.ints(op.strides), graph.ints(op.dilations)
+        src, hp, wp = self.padded(op.input, ints(op.pads), MAXPOOL_PAD if is_max else 0.0)
+        (kh, kw), (sh, sw), (dh, dw) = op.window(), ints(op.strides), ints(op.dilations)
         self.emit(cim.ReduceOp(
             "max" if is_max else "mean", (self.result_buffer(op.result), 0, [oh * ow, ow, 1]),
             (src, 0, [hp * wp, sh * wp, sw, dh * wp, dw]), [n * c, oh, ow, kh, kw], 2))

@@ -25,7 +25,7 @@ from xdsl.pattern_rewriter import (
 
 from cimc.arch import Arch
 from cimc.dialects import graph, xbar
-from cimc.dialects.shapes import is_known, shape_of, tensor
+from cimc.dialects.shapes import ints, is_known, shape_of, tensor
 from cimc.errors import CimcError
 
 
@@ -91,8 +91,8 @@ class TileConv(RewritePattern):
         _, _, oh, ow = shape_of(op.result)
         kh, kw = op.window()
         tiles = _TileBuilder(self.rows, self.cols, [])
-        cols = tiles.add(xbar.Im2colOp(op.input, (kh, kw), graph.ints(op.strides), graph.ints(op.pads),
-                                       graph.ints(op.dilations), tensor([n * oh * ow, c * kh * kw])))
+        cols = tiles.add(xbar.Im2colOp(op.input, (kh, kw), ints(op.strides), ints(op.pads),
+                                       ints(op.dilations), tensor([n * oh * ow, c * kh * kw])))
         out = tiles.bias(tiles.matmul(cols, op.weight, op.group.value.data), op.bias)
         tiles.add(xbar.Col2imOp.create(operands=[out], result_types=[op.result.type]))
         _finish(op, tiles, rewriter)
