@@ -17,6 +17,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from xdsl.dialects.builtin import (
     DictionaryAttr,
     FloatAttr,
@@ -72,19 +73,20 @@ class Arch:
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)
+            if isinstance(value, (np.integer, np.floating)) and not isinstance(value, np.bool_):
+                value = value.item()  # sweeps written over np.arange
             _check_type(f.name, value, f.type)
-            if f.type == "float" and isinstance(value, int):
-                # 2 and 2.0 must give one fingerprint
-                object.__setattr__(self, f.name, float(value))
+            if f.type == "float":
+                value = float(value)  # 2 and 2.0 must give one fingerprint
+            object.__setattr__(self, f.name, value)
         positive = ("xbar_rows", "xbar_cols", "cell_bits", "weight_bits", "input_bits", "dac_bits",
                     "xbars_per_core", "global_memory_bytes", "xbar_read_cycles", "vector_lanes",
                     "memory_bytes_per_cycle")
         for name in positive:
             if getattr(self, name) <= 0:
                 raise CimcError(f"arch field '{name}' must be > 0, got {getattr(self, name)}")
-        for name in ("clock_ghz",):
-            if not getattr(self, name) > 0:
-                raise CimcError(f"arch field '{name}' must be > 0, got {getattr(self, name)}")
+        if not (self.clock_ghz > 0 and math.isfinite(self.clock_ghz)):
+            raise CimcError(f"arch field 'clock_ghz' must be a finite number > 0, got {self.clock_ghz}")
         for name in ("xbar_read_pj", "adc_pj", "dac_pj", "vector_elem_pj", "memory_byte_pj"):
             value = getattr(self, name)
             if not (value >= 0 and math.isfinite(value)):
@@ -117,6 +119,8 @@ class Arch:
 
     @classmethod
     def from_dict(cls, values: dict[str, Any], source: str = "arch") -> Arch:
+        if not isinstance(values, dict):
+            raise CimcError(f"{source}: an arch is a table of fields, not {type(values).__name__}")
         known = {f.name for f in fields(cls)}
         for key in values:
             if key not in known:
@@ -142,8 +146,9 @@ class Arch:
             raise CimcError(f"arch file '{path}' is not valid {path.suffix[1:].upper()}: {e}") from None
         if not isinstance(values, dict):
             raise CimcError(f"arch file '{path}' must hold a table of fields")
-        # TOML has no null: a field spelled "none" means None (adc_bits, cores)
-        values = {k: (None if v == "none" else v) for k, v in values.items()}
+        # TOML has no null: an optional field (adc_bits, cores) spelled "none" means None
+        optional = {f.name for f in fields(cls) if "None" in f.type}
+        values = {k: (None if v == "none" and k in optional else v) for k, v in values.items()}
         return cls.from_dict(values, source=str(path))
 
     def to_json(self) -> str:

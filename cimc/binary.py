@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 import struct
 from dataclasses import dataclass
@@ -207,6 +208,17 @@ class BinaryImage:
                  *(w for w in self.buffers["weight"] if w != NO_STRING)]
         if names and (max(names) >= len(self.strings) or not self.strings.endswith(b"\0")):
             raise corrupt("a name points outside the string table")
+        try:
+            self.strings.decode()
+        except UnicodeDecodeError:
+            raise corrupt("the string table is not UTF-8") from None
+        b = self.buffers
+        if len(b) and ((b["first"] > b["last"]).any() or (b["last"] >= max(len(inst), 1)).any()):
+            raise corrupt("a buffer's live range is not within the instruction stream")
+        for row in self.bindings:
+            elements = math.prod(int(d) for d in row["dims"][: row["rank"]])
+            if elements * ELEMENT_BYTES > int(b["size"][row["buffer"]]) or (row["dims"][: row["rank"]] < 1).any():
+                raise corrupt("an I/O binding's shape does not fit its buffer")
         mvm = inst["opcode"] == cim.MvmOp.OPCODE
         if mvm.any() and not set(inst["xbar"][mvm].tolist()) <= set(self.crossbars["id"].tolist()):
             raise corrupt("an MVM names a crossbar that does not exist")

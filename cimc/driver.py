@@ -48,11 +48,19 @@ def context() -> Context:
     return ctx
 
 
-def lower(model: str | Path | onnx.ModelProto, arch: Arch | None = None, to: str = "cim") -> Lowered:
-    """Import an ONNX model and run the pipeline up to level `to` ("graph", "xbar" or "cim")."""
+def lower(model: str | Path | onnx.ModelProto, arch: Arch | str | Path | None = None, to: str = "cim") -> Lowered:
+    """Import an ONNX model and run the pipeline up to level `to` ("graph", "xbar" or "cim").
+
+    `arch` is an Arch, a path to an arch file, or None for the default Arch.
+    """
     if to not in STAGES:
         raise CimcError(f"unknown level '{to}': choose one of {', '.join(STAGES)}")
-    arch = arch or Arch()
+    if isinstance(arch, (str, Path)):
+        arch = Arch.load(arch)
+    elif arch is None:
+        arch = Arch()
+    elif not isinstance(arch, Arch):
+        raise CimcError(f"arch must be a cimc.Arch or a path to an arch file, not {type(arch).__name__}")
     if arch.precision != "fp32":
         raise CimcError(f"precision '{arch.precision}' is not supported yet: cimc compiles precision='fp32' only")
     module, weights = import_onnx(model)
@@ -109,7 +117,7 @@ class Program:
         return cls(BinaryImage.from_bytes(raw, str(path)), raw)
 
 
-def compile(model: str | Path | onnx.ModelProto, arch: Arch | None = None) -> Program:
+def compile(model: str | Path | onnx.ModelProto, arch: Arch | str | Path | None = None) -> Program:
     """Compile an ONNX model (a path or a ModelProto) for `arch` into a runnable Program."""
     module, weights = lower(model, arch, to="cim")
     return Program(encode(module, weights))

@@ -12,6 +12,8 @@ from cimc.errors import CimcError
 def write_atomically(path: str | Path, data: bytes) -> None:
     """Write a file whole or not at all: a failure never leaves a half-written output."""
     path = Path(path)
+    if path.is_dir():
+        raise CimcError(f"cannot write '{path}': it is a directory")
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     except OSError as e:
@@ -20,6 +22,9 @@ def write_atomically(path: str | Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         os.replace(tmp, path)
+    except OSError as e:
+        os.unlink(tmp)
+        raise CimcError(f"cannot write '{path}': {e.strerror}") from None
     except BaseException:
         os.unlink(tmp)
         raise

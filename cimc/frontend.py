@@ -43,6 +43,8 @@ def io_name(fn: func.FuncOp, index: int, which: str) -> str:
 def load_model(model: str | Path | onnx.ModelProto) -> onnx.ModelProto:
     if isinstance(model, onnx.ModelProto):
         return model
+    if not isinstance(model, (str, Path)):
+        raise CimcError(f"a model is a path to an .onnx file or an onnx.ModelProto, not {type(model).__name__}")
     path = Path(model)
     if not path.is_file():
         raise CimcError(f"model file '{path}' not found")
@@ -103,17 +105,18 @@ class _Importer:
 
     def weight(self, name: str, array: np.ndarray | None = None) -> SSAValue:
         """A graph.weight for a constant; `array` stores a transformed copy under a new handle."""
-        key = name if array is None else f"{name}#{id(array)}"
-        if key not in self.weight_values:
-            data = self.constants[name] if array is None else array
-            if data.dtype.kind not in "fiu":
-                raise self.error(f"constant '{name}' has dtype {data.dtype}, expected a number type")
-            # a transformed copy (Gemm's alpha/beta/transB folded in) gets a handle of its own
-            handle = self.weights.add(name if array is None else f"{name}.folded", data.astype(np.float32))
-            op = self.builder.insert(graph.WeightOp(handle, tensor(data.shape)))
-            op.result.name_hint = _ssa_name(handle)
-            self.weight_values[key] = op.result
-        return self.weight_values[key]
+        if array is None and name in self.weight_values:
+            return self.weight_values[name]
+        data = self.constants[name] if array is None else array
+        if data.dtype.kind not in "fiu":
+            raise self.error(f"constant '{name}' has dtype {data.dtype}, expected a number type")
+        # a transformed copy (Gemm's alpha/beta/transB folded in) gets a handle of its own
+        handle = self.weights.add(name if array is None else f"{name}.folded", data.astype(np.float32))
+        op = self.builder.insert(graph.WeightOp(handle, tensor(data.shape)))
+        op.result.name_hint = _ssa_name(handle)
+        if array is None:
+            self.weight_values[name] = op.result
+        return op.result
 
     def operand(self, name: str) -> SSAValue:
         if name in self.values:
@@ -190,6 +193,9 @@ class _Importer:
         w_arr = self.constant(w, "weight B")
         if w_arr.ndim != 2:
             raise self.error(f"weight B '{w}' must have rank 2, got {w_arr.ndim}")
+        rank = len(self.operand(x).type.get_shape())
+        if rank != 2:
+            raise self.error(f"input A '{x}' has rank {rank}; only 2-D MatMul is supported")
         self.emit(graph.GemmOp(self.operand(x), self.weight(w), None, tensor([-1, -1])))
 
     def pool(self, op: type[graph.PoolOp]) -> None:
@@ -248,18 +254,19 @@ class _Importer:
     def _same_rank(self, i: int) -> TensorType:
         return tensor([-1] * len(self.operand(self.node.input[i]).type.get_shape()))
 
-    HANDLERS: dict[str, Callable[[_Importer], None]] = {
-        "Conv": conv,
-        "Gemm": gemm,
-        "MatMul": matmul,
-        "Relu": relu,
-        "MaxPool": lambda self: self.pool(graph.MaxPoolOp),
-        "AveragePool": lambda self: self.pool(graph.AvgPoolOp),
-        "GlobalAveragePool": global_avgpool,
-        "Add": add,
-        "Flatten": flatten,
-        "Reshape": reshape,
-        "Constant": constant_node,
+    HANDLERS: dict[str, tuple[Callable[[_Importer], None], int, int]] = {
+        # op type: (handler, fewest inputs, most inputs)
+        "Conv": (conv, 2, 3),
+        "Gemm": (gemm, 2, 3),
+        "MatMul": (matmul, 2, 2),
+        "Relu": (relu, 1, 1),
+        "MaxPool": (lambda self: self.pool(graph.MaxPoolOp), 1, 1),
+        "AveragePool": (lambda self: self.pool(graph.AvgPoolOp), 1, 1),
+        "GlobalAveragePool": (global_avgpool, 1, 1),
+        "Add": (add, 2, 2),
+        "Flatten": (flatten, 1, 1),
+        "Reshape": (reshape, 2, 2),
+        "Constant": (constant_node, 0, 0),
     }
 
     # -- the graph -----------------------------------------------------------------------------
@@ -273,11 +280,15 @@ class _Importer:
             if t.elem_type != onnx.TensorProto.FLOAT:
                 dtype = onnx.TensorProto.DataType.Name(t.elem_type)
                 raise CimcError(f"model input '{value.name}' has element type {dtype}; cimc takes float32 inputs")
+            if not t.HasField("shape"):
+                raise CimcError(f"model input '{value.name}' has no shape; cimc needs static input shapes")
             dims = []
             for d in t.shape.dim:
                 if not d.HasField("dim_value"):
-                    raise CimcError(f"model input '{value.name}' has a symbolic dim '{d.dim_param}'; "
-                                    "cimc needs static input shapes")
+                    what = f"a symbolic dim '{d.dim_param}'" if d.dim_param else "an unknown dim"
+                    raise CimcError(f"model input '{value.name}' has {what}; cimc needs static input shapes")
+                if d.dim_value < 1:
+                    raise CimcError(f"model input '{value.name}' has a dim of {d.dim_value}; dims must be >= 1")
                 dims.append(d.dim_value)
             inputs.append((value.name, tensor(dims)))
         return inputs
@@ -291,10 +302,15 @@ class _Importer:
         self.builder = Builder(InsertPoint.at_end(block))
         for i, node in enumerate(self.graph.node):
             self.node, self.node_name = node, node.name or f"{node.op_type}_{i}"
-            handler = self.HANDLERS.get(node.op_type)
-            if handler is None or node.domain not in ("", "ai.onnx"):
+            entry = self.HANDLERS.get(node.op_type)
+            if entry is None or node.domain not in ("", "ai.onnx"):
                 domain = f" (domain '{node.domain}')" if node.domain not in ("", "ai.onnx") else ""
                 raise CimcError(f"unsupported op '{node.op_type}'{domain} in node '{self.node_name}'")
+            handler, fewest, most = entry
+            if not fewest <= len(node.input) <= most or not node.output or not node.output[0]:
+                expected = f"{fewest}" if fewest == most else f"{fewest} to {most}"
+                raise self.error(f"takes {expected} input(s) and an output, got {len(node.input)} input(s) "
+                                 f"and {len(node.output)} output(s)")
             handler(self)
         self.node = None
         results = []

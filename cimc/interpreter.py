@@ -101,6 +101,9 @@ class Executable:
                     for name, (addr, shape) in self.outputs.items()}
 
     def write_inputs(self, memory: np.ndarray, inputs: Mapping[str, np.ndarray]) -> None:
+        if not isinstance(inputs, Mapping):
+            raise CimcError(f"inputs are a dict of input name -> array (the program takes {', '.join(self.inputs)}), "
+                            f"not {type(inputs).__name__}")
         missing = set(self.inputs) - set(inputs)
         if missing:
             raise CimcError(f"missing input(s) {', '.join(sorted(missing))}; the program takes {', '.join(self.inputs)}")

@@ -58,7 +58,10 @@ class WeightStore:
     @classmethod
     def load(cls, path: str | Path) -> WeightStore:
         try:
-            with np.load(path, allow_pickle=False) as data:
+            data = np.load(path, allow_pickle=False)
+            if not isinstance(data, np.lib.npyio.NpzFile):
+                raise CimcError(f"weight file '{path}' is not an .npz archive of named arrays")
+            with data:
                 return cls({name: data[name] for name in data.files})
         except FileNotFoundError:
             raise CimcError(f"weight file '{path}' not found") from None

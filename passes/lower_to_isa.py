@@ -268,8 +268,9 @@ class _Lowering:
         if arch.cores is not None:
             available = arch.cores * arch.xbars_per_core
             if len(self.crossbars) > available:
+                reload = " (allow_reload is not implemented yet)" if arch.allow_reload else ""
                 raise CimcError(f"lower-to-isa: the model needs {len(self.crossbars)} crossbars, the chip has "
-                                f"{available} ({arch.cores} cores x {arch.xbars_per_core})")
+                                f"{available} ({arch.cores} cores x {arch.xbars_per_core}){reload}")
         per_core: dict[int, int] = {}
         for decl in self.crossbars:
             core = decl.core.value.data

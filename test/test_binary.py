@@ -88,6 +88,8 @@ def _with(image: BinaryImage, table: str, column: str, value, row: int = 0) -> b
     ("buffers", "name", 10**7, "outside the string table"),
     ("crossbars", "data", 10**9, "runs past the data section"),
     ("buffers", "kind", 9, "unknown kind"),
+    ("buffers", "last", 10**6, "live range is not within the instruction stream"),
+    ("bindings", "dims", 10**6, "shape does not fit its buffer"),
 ])
 def test_semantic_corruption_is_refused(lenet, table, column, value, message):
     image = lenet.image
@@ -166,3 +168,11 @@ def test_text_round_trip_is_byte_identical():
     decoded, decoded_weights = decode(BinaryImage.from_bytes(raw))
     reparsed = Parser(context(), str(decoded)).parse_module()
     assert encode(reparsed, decoded_weights).to_bytes() == raw
+
+
+def test_non_utf8_string_table_is_refused(lenet):
+    image = lenet.image
+    fields = {name: getattr(image, name) for name in image.__dataclass_fields__}
+    raw = BinaryImage(**{**fields, "strings": b"\xff\xfe" + image.strings[2:]}).to_bytes()
+    with pytest.raises(CimcError, match="not UTF-8"):
+        BinaryImage.from_bytes(raw)

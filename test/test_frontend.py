@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from onnx import TensorProto, helper, numpy_helper
@@ -102,3 +104,47 @@ def test_inconsistent_shapes_name_the_layer():
               [const("w", (4, 3))])
     with pytest.raises(cimc.CimcError, match="shape-infer: layer \"mm\": graph.gemm: operand 'input' has K = 5"):
         cimc.compile(m)
+
+
+@pytest.mark.parametrize("nodes,message", [
+    ([helper.make_node("Relu", [], ["y"], name="r")], "Relu node 'r': takes 1 input(s) and an output, got 0"),
+    ([helper.make_node("Add", ["x", "x", "x"], ["y"], name="a")], "Add node 'a': takes 2 input(s)"),
+    ([helper.make_node("Conv", ["x"], ["y"], name="c")], "Conv node 'c': takes 2 to 3 input(s)"),
+])
+def test_wrong_arity_is_one_clear_error(nodes, message):
+    m = model(nodes, [("x", [1, 2, 6, 6])], [("y", [1, 2, 6, 6])])
+    with pytest.raises(cimc.CimcError) as error:
+        cimc.compile(m)
+    assert message in str(error.value)
+
+
+@pytest.mark.parametrize("dims,message", [
+    ([0, 4], "model input 'x' has a dim of 0"),
+    (None, "model input 'x' has no shape"),
+])
+def test_input_shapes_must_be_static_and_positive(dims, message):
+    graph = helper.make_graph([helper.make_node("Relu", ["x"], ["y"])], "g",
+                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, dims)],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)])
+    with pytest.raises(cimc.CimcError, match=message):
+        cimc.compile(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]))
+
+
+def test_matmul_needs_a_2d_input():
+    m = model([helper.make_node("MatMul", ["x", "w"], ["y"], name="mm")], [("x", [1, 2, 5])], [("y", [1, 2, 3])],
+              [const("w", (5, 3))])
+    with pytest.raises(cimc.CimcError, match="MatMul node 'mm': input A 'x' has rank 3; only 2-D MatMul"):
+        cimc.compile(m)
+
+
+def test_bad_api_arguments_are_clear_errors():
+    with pytest.raises(cimc.CimcError, match="a model is a path to an .onnx file or an onnx.ModelProto, not int"):
+        cimc.compile(123)
+    with pytest.raises(cimc.CimcError, match="arch must be a cimc.Arch or a path"):
+        cimc.compile(model([helper.make_node("Relu", ["x"], ["y"])], [("x", [1, 4])], [("y", [1, 4])]), arch=64)
+    small = Path(__file__).parent.parent / "examples" / "arch" / "small.toml"
+    program = cimc.compile(model([helper.make_node("Relu", ["x"], ["y"])], [("x", [1, 4])], [("y", [1, 4])]),
+                           arch=str(small))
+    assert program.arch == cimc.Arch.load(small)
+    with pytest.raises(cimc.CimcError, match="inputs are a dict of input name -> array"):
+        program.run(np.zeros((1, 4), np.float32))

@@ -27,7 +27,7 @@ def test_python_example(tmp_path, monkeypatch, capsys):
 def test_shell_examples(tmp_path):
     commands = [line.split("  #")[0].strip() for block in blocks("sh") for line in block.splitlines()]
     commands = [c for c in commands if c and not c.startswith(("pip install", "pytest"))]
-    assert len(commands) == 8
+    assert len(commands) == 10
     (tmp_path / "examples").symlink_to(ROOT / "examples")
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
     for command in commands:
@@ -35,3 +35,4 @@ def test_shell_examples(tmp_path):
         assert result.returncode == 0, f"{command}\n{result.stderr}"
     assert (tmp_path / "out" / "fc3.npy").exists()
     assert "cim.mvm" in (tmp_path / "conv_relu.cim.mlir").read_text()
+    assert (tmp_path / "decoded.npz").exists()

@@ -157,3 +157,37 @@ def test_translate_errors(workdir):
     (workdir / "t.cimb").write_bytes(b"CIMB")
     assert_one_line_error(run("cimc-translate", "t.cimb", "-o", "t.mlir", cwd=workdir), "t.cimb", "not a valid .cimb")
     assert not (workdir / "t.mlir").exists()
+
+
+def test_translate_refuses_to_overwrite_its_input_or_mix_directions(workdir):
+    raw = cimc.compile(models.mlp()).to_bytes()
+    (workdir / "keep.cimb").write_bytes(raw)
+    assert_one_line_error(run("cimc-translate", "keep.cimb", "-o", "keep.cimb", cwd=workdir),
+                          "translates to a .mlir file, not 'keep.cimb'")
+    assert (workdir / "keep.cimb").read_bytes() == raw
+    assert_one_line_error(run("cimc-translate", "a.mlir", "-o", "a.mlir", cwd=workdir), "translates to a .cimb file")
+
+
+def test_output_paths_that_cannot_be_written(workdir):
+    (workdir / "adir.cimb").mkdir()
+    assert_one_line_error(run("cimc", "compile", "lenet.onnx", "-o", "adir.cimb", cwd=workdir),
+                          "cannot write 'adir.cimb': it is a directory")
+    run("cimc", "compile", "lenet.onnx", "-o", "ok.cimb", cwd=workdir)
+    np.save(workdir / "in.npy", np.zeros((1, 1, 28, 28), np.float32))
+    (workdir / "afile").write_text("")
+    assert_one_line_error(run("cimc", "run", "ok.cimb", "--input", "input=in.npy", "-o", "afile", cwd=workdir),
+                          "cannot create output directory 'afile'")
+    np.save(workdir / "w.npy", np.zeros(3, np.float32))
+    module, weights = cimc.lower(models.mlp(), to="cim")
+    (workdir / "m.mlir").write_text(str(module))
+    assert_one_line_error(run("cimc-translate", "m.mlir", "-o", "m.cimb", "--weights", "w.npy", cwd=workdir),
+                          "is not an .npz archive")
+
+
+def test_cimc_opt_user_errors_are_one_line(workdir):
+    example = str(Path(__file__).parent.parent / "examples" / "conv_relu.mlir")
+    for args, message in ((["missing.mlir"], "No such file or directory: 'missing.mlir'"),
+                          ([example, "-p", "bogus"], "Unrecognized passes: ['bogus']"),
+                          ([example, "-p", "shape-infer{foo=1}"], "Provided arguments"),
+                          ([example, "-o", "/nonexistent/x.mlir"], "No such file or directory")):
+        assert_one_line_error(run("cimc-opt", *args, cwd=workdir), "cimc-opt: error:", message)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import re
 import sys
@@ -13,6 +14,7 @@ import numpy as np
 from cimc.arch import Arch
 from cimc.driver import Program, compile
 from cimc.errors import CimcError
+from cimc.files import write_atomically
 from cimc.frontend import load_model
 from cimc.reference import onnxruntime_outputs, random_inputs, relative_error
 
@@ -49,12 +51,18 @@ def cmd_run(args: argparse.Namespace) -> None:
     outputs = program.run(_read_inputs(args.input))
     if args.output_dir:
         out = Path(args.output_dir)
-        out.mkdir(parents=True, exist_ok=True)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise CimcError(f"cannot create output directory '{out}': {e.strerror}") from None
+        files = {name: out / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', name)}.npy" for name in outputs}
+        if len(set(files.values())) != len(files):
+            raise CimcError("two outputs map to one file name: " + ", ".join(sorted(outputs)))
         for name, value in outputs.items():
-            path = out / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', name)}.npy"
-            with open(path, "wb") as f:
-                np.save(f, value)
-            print(f"wrote {path}: {list(value.shape)}")
+            data = io.BytesIO()
+            np.save(data, value)
+            write_atomically(files[name], data.getvalue())
+            print(f"wrote {files[name]}: {list(value.shape)}")
     else:
         for name, value in outputs.items():
             print(f"{name} {list(value.shape)}:\n{np.array2string(value, threshold=64, precision=5)}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from xdsl.utils.exceptions import DiagnosticException, ParseError
+from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, ParseError
 from xdsl.xdsl_opt_main import xDSLOptMain
 
 from cimc.dialects import get_all_dialects
@@ -27,10 +27,11 @@ class CimcOptMain(xDSLOptMain):
 
 
 def main(args: Sequence[str] | None = None) -> None:
-    opt = CimcOptMain(description="cimc optimizer driver", args=args)
     try:
-        opt.run()
-    except (DiagnosticException, ParseError) as e:
-        # without --verify-diagnostics / --parsing-diagnostics: the message, not a traceback
-        print(f"cimc-opt: error: {e}", file=sys.stderr)
+        CimcOptMain(description="cimc optimizer driver", args=args).run()
+    except (DiagnosticException, ParseError, ArgSpecParseError, OSError, ValueError) as e:
+        # without --verify-diagnostics / --parsing-diagnostics: the message, not a traceback.
+        # ValueError: xDSL's word for an unknown pass, pass option or file extension
+        message = f"{e.strerror}: '{e.filename}'" if isinstance(e, OSError) and e.filename else e
+        print(f"cimc-opt: error: {message}", file=sys.stderr)
         sys.exit(1)

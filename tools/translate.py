@@ -34,6 +34,8 @@ def to_binary(source: Path, output: Path, weights_path: Path | None) -> None:
         module = Parser(context(), text, str(source)).parse_module()
     except ParseError as e:
         raise CimcError(f"'{source}' does not parse: {str(e).splitlines()[-1].strip()}") from None
+    except DiagnosticException as e:  # an attribute that fails its own verifier while parsing
+        raise CimcError(f"'{source}' does not verify: {str(e).splitlines()[0]}") from None
     weights = WeightStore.load(weights_path or source.with_suffix(".npz"))
     try:
         image = encode(module, weights)
@@ -63,12 +65,16 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--weights", type=Path, help="weights of a .mlir input; default: the input's name with .npz")
     args = p.parse_args(argv)
     try:
+        directions = {".cimb": ".mlir", ".mlir": ".cimb"}
+        if args.input.suffix not in directions:
+            raise CimcError(f"'{args.input}': expected a .mlir or .cimb file")
+        if args.output.suffix != directions[args.input.suffix]:
+            raise CimcError(f"'{args.input}' translates to a {directions[args.input.suffix]} file, "
+                            f"not '{args.output}'")
         if args.input.suffix == ".cimb":
             to_mlir(args.input, args.output)
-        elif args.input.suffix == ".mlir":
-            to_binary(args.input, args.output, args.weights)
         else:
-            raise CimcError(f"'{args.input}': expected a .mlir or .cimb file")
+            to_binary(args.input, args.output, args.weights)
     except CimcError as e:
         print(f"cimc-translate: error: {e}", file=sys.stderr)
         sys.exit(1)
