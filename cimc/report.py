@@ -51,7 +51,8 @@ class Report:
             f"{'layer':<28} {'instrs':>7} {'mvm':>6} {'xbars':>6} {'cycles':>12} {'energy pJ':>12}",
         ]
         for layer in self.layers:
-            lines.append(f"{layer.name[:28]:<28} {layer.instructions:>7} {layer.mvm_instructions:>6} "
+            name = " ".join(layer.name.split())[:28]  # one row per layer, whatever the ONNX name holds
+            lines.append(f"{name:<28} {layer.instructions:>7} {layer.mvm_instructions:>6} "
                          f"{layer.crossbars:>6} {layer.cycles:>12.0f} {layer.energy_pj:>12.1f}")
         return "\n".join(lines)
 
