@@ -329,3 +329,7 @@ class _Importer:
 def import_onnx(model: str | Path | onnx.ModelProto) -> tuple[ModuleOp, WeightStore]:
     """The graph-dialect module (function @main) and the weight store of an ONNX model."""
     return _Importer(load_model(model)).run()
+
+
+SUPPORTED_OPS: tuple[str, ...] = tuple(sorted(_Importer.HANDLERS))
+"""The ONNX op types (default domain) the frontend imports."""
