@@ -37,7 +37,7 @@ MAX_ADDRESS = 2**32
 
 INSTRUCTION = np.dtype([
     ("opcode", "u1"), ("subop", "u1"), ("flags", "u1"), ("reduce", "u1"), ("pattern", "<u2"), ("reserved0", "<u2"),
-    ("dst", "<u4"), ("src0", "<u4"), ("src1", "<u4"), ("xbar", "<u4"), ("imm", "<f4"), ("reserved1", "<u4")])
+    ("dst", "<u4"), ("src0", "<u4"), ("src1", "<u4"), ("xbar", "<u4"), ("imm", "<f4"), ("imm2", "<f4")])
 PATTERN = np.dtype([("rank", "<u4"), ("counts", "<u4", (MAX_LOOPS,)), ("strides", "<i4", (3, MAX_LOOPS))])
 CROSSBAR = np.dtype([("id", "<u4"), ("core", "<u4"), ("rows", "<u4"), ("cols", "<u4"), ("data", "<u8")])
 BUFFER = np.dtype([("addr", "<u8"), ("size", "<u8"), ("first", "<u4"), ("last", "<u4"), ("kind", "<u4"),
@@ -382,8 +382,10 @@ def _encode_instruction(inst: cim.InstructionOp, patterns: dict[tuple, int]) -> 
     flags = FLAG_ACC if isinstance(inst, cim.MvmOp) and inst.acc is not None else 0
     reduce = inst.reduced if isinstance(inst, cim.ReduceOp) else 0
     xbar = inst.xbar_id if isinstance(inst, cim.MvmOp) else 0
-    imm = inst.value.value.data if isinstance(inst, cim.FillOp) else 0.0
-    return (inst.OPCODE, subop, flags, reduce, pattern, 0, addresses[0], addresses[1], addresses[2], xbar, imm, 0)
+    imm, imm2 = inst.params if isinstance(inst, cim.UnaryOp) else (0.0, 0.0)
+    if isinstance(inst, cim.FillOp):
+        imm = inst.value.value.data
+    return (inst.OPCODE, subop, flags, reduce, pattern, 0, addresses[0], addresses[1], addresses[2], xbar, imm, imm2)
 
 
 # -- decoding ---------------------------------------------------------------------------------------
@@ -454,7 +456,7 @@ def _decode_instruction(image: BinaryImage, index: int, allocs: list[cim.AllocOp
     if op is cim.MvmOp:
         return cim.MvmOp(int(word["xbar"]), refs[0], refs[1], loops, bool(word["flags"] & FLAG_ACC))
     if op is cim.UnaryOp:
-        return cim.UnaryOp(kind(), refs[0], refs[1], loops)
+        return cim.UnaryOp(kind(), refs[0], refs[1], loops, float(word["imm"]), float(word["imm2"]))
     if op is cim.BinaryOp:
         return cim.BinaryOp(kind(), refs[0], refs[1], refs[2], loops)
     return cim.ReduceOp(kind(), refs[0], refs[1], loops, int(word["reduce"]))

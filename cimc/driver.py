@@ -8,14 +8,14 @@ from typing import NamedTuple
 
 import numpy as np
 import onnx
-from xdsl.context import Context
 from xdsl.dialects.builtin import Builtin, ModuleOp
 from xdsl.dialects.func import Func
 from xdsl.passes import PassPipeline
 
 from cimc.arch import Arch
 from cimc.binary import BinaryImage, encode
-from cimc.dialects import get_all_dialects
+from cimc.context import CimcContext
+from cimc.dialects import cim, get_all_dialects, graph
 from cimc.errors import CimcError
 from cimc.files import write_atomically
 from cimc.frontend import import_onnx
@@ -24,10 +24,11 @@ from cimc.passes import get_all_passes
 from cimc.report import Report, make_report
 from cimc.weights import WeightStore
 
+GRAPH_PIPELINE = ["shape-infer", "canonicalize", "fold-batchnorm", "canonicalize"]
 STAGES = {
-    "graph": ["shape-infer"],
-    "xbar": ["shape-infer", "tile-crossbars"],
-    "cim": ["shape-infer", "tile-crossbars", "lower-to-isa", "plan-memory"],
+    "graph": GRAPH_PIPELINE,
+    "xbar": [*GRAPH_PIPELINE, "tile-crossbars"],
+    "cim": [*GRAPH_PIPELINE, "tile-crossbars", "lower-to-isa", "plan-memory"],
 }
 
 
@@ -38,9 +39,9 @@ class Lowered(NamedTuple):
     weights: WeightStore
 
 
-def context() -> Context:
-    """A Context with builtin, func and the cimc dialects loaded."""
-    ctx = Context()
+def context(weights: WeightStore | None = None) -> CimcContext:
+    """A Context with builtin, func and the cimc dialects loaded, carrying `weights`."""
+    ctx = CimcContext(weights=weights if weights is not None else WeightStore())
     ctx.load_dialect(Builtin)
     ctx.load_dialect(Func)
     for dialect in get_all_dialects().values():
@@ -66,9 +67,21 @@ def lower(model: str | Path | onnx.ModelProto, arch: Arch | str | Path | None = 
     module, weights = import_onnx(model)
     arch.attach(module)
     passes = get_all_passes()
-    PassPipeline.parse_spec({name: passes[name] for name in STAGES[to]}, ",".join(STAGES[to])).apply(context(), module)
+    PassPipeline.parse_spec(passes, ",".join(STAGES[to])).apply(context(weights), module)
     module.verify()
+    weights.keep_only(weight_handles(module))
     return Lowered(module, weights)
+
+
+def weight_handles(module: ModuleOp) -> set[str]:
+    """The weight-store handles a module's ops name."""
+    handles = set()
+    for op in module.walk():
+        if isinstance(op, graph.WeightOp):
+            handles.add(op.handle.data)
+        elif isinstance(op, cim.CrossbarOp) or (isinstance(op, cim.AllocOp) and op.weight is not None):
+            handles.add(op.weight.data)
+    return handles
 
 
 class Program:

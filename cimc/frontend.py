@@ -64,6 +64,7 @@ def _ssa_name(name: str) -> str:
 class _Importer:
     def __init__(self, model: onnx.ModelProto):
         self.graph = model.graph
+        self.opset = next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), 1)
         self.weights = WeightStore()
         self.constants: dict[str, np.ndarray] = {
             init.name: numpy_helper.to_array(init) for init in self.graph.initializer}
@@ -125,11 +126,17 @@ class _Importer:
             return self.weight(name)
         raise self.error(f"input '{name}' is not produced by any node, input or initializer")
 
-    def emit(self, op: Operation) -> None:
+    def insert(self, op: Operation) -> SSAValue:
+        """Insert an op of the current node that is not its output (Gemm's transA transpose, ...)."""
         op.attributes[graph.LAYER_ATTR] = StringAttr(self.node_name)
         self.builder.insert(op)
-        (out,) = self.node.output[:1]
-        op.results[0].name_hint = _ssa_name(out)
+        return op.results[0]
+
+    def emit(self, op: Operation) -> None:
+        """Insert the op computing the current node's output."""
+        self.outputs(1)
+        out = self.node.output[0]
+        self.insert(op).name_hint = _ssa_name(out)
         self.values[out] = op.results[0]
 
     def outputs(self, n: int) -> None:
@@ -170,8 +177,6 @@ class _Importer:
 
     def gemm(self) -> None:
         a = self.attrs({"alpha": 1.0, "beta": 1.0, "transA": 0, "transB": 0})
-        if a["transA"]:
-            raise self.unsupported_value("transA", a["transA"])
         x, w, *c = self.node.input
         w_arr = self.constant(w, "weight B")
         if w_arr.ndim != 2:
@@ -185,7 +190,12 @@ class _Importer:
             c_arr = self.constant(c[0], "bias C")
             bias = self.weight(c[0], c_arr * np.float32(a["beta"])) if a["beta"] != 1.0 else self.weight(c[0])
         self.outputs(1)
-        self.emit(graph.GemmOp(self.operand(x), weight, bias, tensor([-1, -1])))
+        a_value = self.operand(x)
+        if len(a_value.type.get_shape()) != 2:
+            raise self.error(f"input A '{x}' must have rank 2, got {len(a_value.type.get_shape())}")
+        if a["transA"]:
+            a_value = self.insert(graph.TransposeOp(a_value, [1, 0], tensor([-1, -1])))
+        self.emit(graph.GemmOp(a_value, weight, bias, tensor([-1, -1])))
 
     def matmul(self) -> None:
         self.attrs({})
@@ -208,30 +218,166 @@ class _Importer:
         a = self.attrs(supported)
         if a["kernel_shape"] is None or len(a["kernel_shape"]) != 2:
             raise self.error("attribute kernel_shape must give 2 dims (only 2-D pooling is supported)")
-        if a["ceil_mode"]:
-            raise self.unsupported_value("ceil_mode", a["ceil_mode"])
         if a.get("storage_order"):
             raise self.unsupported_value("storage_order", a["storage_order"])
         kernel = list(a["kernel_shape"])
         strides, pads, dilations = self.window(a, kernel)
-        if op is graph.AvgPoolOp and any(pads) and not a["count_include_pad"]:
-            raise self.error("attribute count_include_pad=0 with non-zero pads is not supported")
+        flags = {}
+        if op is graph.AvgPoolOp:
+            if a["ceil_mode"] and a["count_include_pad"]:
+                raise self.error("attributes ceil_mode=1 with count_include_pad=1 are not supported together")
+            flags["count_include_pad"] = bool(a["count_include_pad"])
         self.outputs(1)
-        self.emit(op(self.operand(self.node.input[0]), kernel, strides, pads, dilations, tensor([-1] * 4)))
+        self.emit(op(self.operand(self.node.input[0]), kernel, strides, pads, dilations, tensor([-1] * 4),
+                     ceil_mode=bool(a["ceil_mode"]), **flags))
 
     def global_avgpool(self) -> None:
         self.attrs({})
         self.emit(graph.GlobalAvgPoolOp.create(operands=[self.operand(self.node.input[0])], result_types=[tensor([-1] * 4)]))
 
-    def relu(self) -> None:
-        self.attrs({})
-        self.emit(graph.ReluOp.create(operands=[self.operand(self.node.input[0])], result_types=[self._same_rank(0)]))
+    def binary(self, op: type[graph.BinaryElementwiseOp], lhs: SSAValue, rhs: SSAValue) -> Operation:
+        rank = max(len(lhs.type.get_shape()), len(rhs.type.get_shape()))
+        return op.create(operands=[lhs, rhs], result_types=[tensor([-1] * rank)])
 
     def add(self) -> None:
         self.attrs({})
-        lhs, rhs = (self.operand(n) for n in self.node.input)
-        rank = max(len(lhs.type.get_shape()), len(rhs.type.get_shape()))
-        self.emit(graph.AddOp.create(operands=[lhs, rhs], result_types=[tensor([-1] * rank)]))
+        self.emit(self.binary(graph.AddOp, *(self.operand(n) for n in self.node.input)))
+
+    def mul(self) -> None:
+        self.attrs({})
+        self.emit(self.binary(graph.MulOp, *(self.operand(n) for n in self.node.input)))
+
+    def sum(self) -> None:
+        """Sum of n tensors as a chain of n - 1 adds."""
+        self.attrs({})
+        total, *rest = (self.operand(n) for n in self.node.input)
+        for i, value in enumerate(rest):
+            op = self.binary(graph.AddOp, total, value)
+            if i < len(rest) - 1:
+                total = self.insert(op)
+            else:
+                self.emit(op)
+        if not rest:
+            self.emit(graph.IdentityOp.create(operands=[total], result_types=[total.type]))
+
+    def elementwise(self, op: type[graph.ElementwiseOp]) -> None:
+        self.attrs({})
+        x = self.operand(self.node.input[0])
+        self.emit(op.create(operands=[x], result_types=[tensor([-1] * len(x.type.get_shape()))]))
+
+    def dropout(self) -> None:
+        a = self.attrs({"ratio": 0.5, "seed": 0, "is_test": 1, "training_mode": 0})
+        if len(self.node.input) > 2 and self.node.input[2]:
+            if bool(self.constant(self.node.input[2], "training_mode")):
+                raise self.unsupported_value("training_mode", 1)
+        if not a["is_test"]:
+            raise self.unsupported_value("is_test", 0)
+        self.outputs(1)
+        self.elementwise(graph.IdentityOp)
+
+    def identity(self) -> None:
+        self.elementwise(graph.IdentityOp)
+
+    def clip(self) -> None:
+        low, high = -np.inf, np.inf
+        if self.opset < 11:
+            a = self.attrs({"min": float(np.finfo(np.float32).min), "max": float(np.finfo(np.float32).max)})
+            low, high = a["min"], a["max"]
+        else:
+            self.attrs({})
+            names = list(self.node.input[1:]) + ["", ""]
+            if names[0]:
+                low = float(self.constant(names[0], "min"))
+            if names[1]:
+                high = float(self.constant(names[1], "max"))
+        f32 = np.finfo(np.float32)
+        x = self.operand(self.node.input[0])
+        self.emit(graph.ClipOp(x, max(low, float(f32.min)), min(high, float(f32.max)),
+                               tensor([-1] * len(x.type.get_shape()))))
+
+    def leaky_relu(self) -> None:
+        a = self.attrs({"alpha": 0.01})
+        x = self.operand(self.node.input[0])
+        self.emit(graph.LeakyReluOp(x, a["alpha"], tensor([-1] * len(x.type.get_shape()))))
+
+    def concat(self) -> None:
+        a = self.attrs({"axis": None})
+        if a["axis"] is None:
+            raise self.error("attribute 'axis' is required")
+        values = [self.operand(n) for n in self.node.input]
+        rank = len(values[0].type.get_shape())
+        self.emit(graph.ConcatOp(values, a["axis"], tensor([-1] * rank)))
+
+    def transpose(self) -> None:
+        x = self.operand(self.node.input[0])
+        rank = len(x.type.get_shape())
+        a = self.attrs({"perm": list(range(rank))[::-1]})
+        self.emit(graph.TransposeOp(x, list(a["perm"]), tensor([-1] * rank)))
+
+    def unsqueeze(self) -> None:
+        if self.opset < 13:
+            axes = self.attrs({"axes": None})["axes"]
+        else:
+            self.attrs({})
+            axes = [int(v) for v in self.constant(self.node.input[1], "axes").reshape(-1)] \
+                if len(self.node.input) > 1 else None
+        if not axes:
+            raise self.error("Unsqueeze needs its 'axes'")
+        x = self.operand(self.node.input[0])
+        self.emit(graph.UnsqueezeOp(x, list(axes), tensor([-1] * (len(x.type.get_shape()) + len(axes)))))
+
+    def softmax(self) -> None:
+        legacy = self.opset < 13
+        a = self.attrs({"axis": 1 if legacy else -1})
+        x = self.operand(self.node.input[0])
+        self.emit(graph.SoftmaxOp(x, a["axis"], legacy, tensor([-1] * len(x.type.get_shape()))))
+
+    def lrn(self) -> None:
+        a = self.attrs({"size": None, "alpha": 0.0001, "beta": 0.75, "bias": 1.0})
+        if a["size"] is None:
+            raise self.error("attribute 'size' is required")
+        self.emit(graph.LrnOp(self.operand(self.node.input[0]), a["size"], a["alpha"], a["beta"], a["bias"],
+                              tensor([-1] * 4)))
+
+    def pad(self) -> None:
+        if self.opset < 11:
+            a = self.attrs({"mode": "constant", "pads": None, "value": 0.0})
+            pads, value = a["pads"], a["value"]
+        else:
+            a = self.attrs({"mode": "constant"})
+            names = list(self.node.input[1:]) + ["", "", ""]
+            pads = [int(v) for v in self.constant(names[0], "pads").reshape(-1)] if names[0] else None
+            value = float(self.constant(names[1], "constant_value").reshape(-1)[0]) if names[1] else 0.0
+            if names[2]:
+                raise self.error("input 'axes' is not supported")
+        if a["mode"] != "constant":
+            raise self.unsupported_value("mode", a["mode"])
+        if pads is None:
+            raise self.error("Pad needs its 'pads'")
+        if min(pads) < 0:
+            raise self.error(f"negative pads {list(pads)} (cropping) are not supported")
+        x = self.operand(self.node.input[0])
+        self.emit(graph.PadOp(x, list(pads), value, tensor([-1] * len(x.type.get_shape()))))
+
+    def batchnorm(self) -> None:
+        a = self.attrs({"epsilon": 1e-5, "momentum": 0.9, "spatial": 1, "training_mode": 0, "is_test": 1})
+        if a["training_mode"]:
+            raise self.unsupported_value("training_mode", a["training_mode"])
+        if not a["spatial"]:
+            raise self.unsupported_value("spatial", a["spatial"])
+        self.outputs(1)
+        x, *params = self.node.input
+        for name, what in zip(params, ("scale", "bias", "mean", "var")):
+            self.constant(name, what)
+        x_value = self.operand(x)
+        self.emit(graph.BatchNormOp(x_value, *(self.weight(n) for n in params), a["epsilon"],
+                                    tensor([-1] * len(x_value.type.get_shape()))))
+
+    def constant_of_shape(self) -> None:
+        a = self.attrs({"value": None})
+        shape = [int(d) for d in self.constant(self.node.input[0], "shape").reshape(-1)]
+        fill = numpy_helper.to_array(a["value"]).reshape(-1)[0] if a["value"] is not None else np.float32(0)
+        self.constants[self.node.output[0]] = np.full(shape, fill, dtype=np.asarray(fill).dtype)
 
     def flatten(self) -> None:
         a = self.attrs({"axis": 1})
@@ -246,27 +392,45 @@ class _Importer:
         self.emit(graph.ReshapeOp(self.operand(x), shape, tensor([-1] * len(shape))))
 
     def constant_node(self) -> None:
-        if len(self.node.attribute) != 1 or self.node.attribute[0].name != "value":
+        kinds = {"value": None, "value_float": np.float32, "value_floats": np.float32, "value_int": np.int64,
+                 "value_ints": np.int64}
+        if len(self.node.attribute) != 1 or self.node.attribute[0].name not in kinds:
             names = [attr.name for attr in self.node.attribute]
-            raise self.error(f"attribute(s) {names} are not supported (only 'value')")
-        self.constants[self.node.output[0]] = numpy_helper.to_array(self.node.attribute[0].t)
-
-    def _same_rank(self, i: int) -> TensorType:
-        return tensor([-1] * len(self.operand(self.node.input[i]).type.get_shape()))
+            raise self.error(f"attribute(s) {names} are not supported (one of {', '.join(kinds)})")
+        attr = self.node.attribute[0]
+        value = onnx.helper.get_attribute_value(attr)
+        self.constants[self.node.output[0]] = (
+            numpy_helper.to_array(value) if attr.name == "value" else np.array(value, kinds[attr.name]))
 
     HANDLERS: dict[str, tuple[Callable[[_Importer], None], int, int]] = {
         # op type: (handler, fewest inputs, most inputs)
         "Conv": (conv, 2, 3),
         "Gemm": (gemm, 2, 3),
         "MatMul": (matmul, 2, 2),
-        "Relu": (relu, 1, 1),
+        "Relu": (lambda self: self.elementwise(graph.ReluOp), 1, 1),
+        "Sigmoid": (lambda self: self.elementwise(graph.SigmoidOp), 1, 1),
+        "Tanh": (lambda self: self.elementwise(graph.TanhOp), 1, 1),
+        "Clip": (clip, 1, 3),
+        "LeakyRelu": (leaky_relu, 1, 1),
         "MaxPool": (lambda self: self.pool(graph.MaxPoolOp), 1, 1),
         "AveragePool": (lambda self: self.pool(graph.AvgPoolOp), 1, 1),
         "GlobalAveragePool": (global_avgpool, 1, 1),
         "Add": (add, 2, 2),
+        "Mul": (mul, 2, 2),
+        "Sum": (sum, 1, 2**31),
+        "Concat": (concat, 1, 2**31),
+        "BatchNormalization": (batchnorm, 5, 5),
         "Flatten": (flatten, 1, 1),
         "Reshape": (reshape, 2, 2),
+        "Transpose": (transpose, 1, 1),
+        "Unsqueeze": (unsqueeze, 1, 2),
+        "Softmax": (softmax, 1, 1),
+        "LRN": (lrn, 1, 1),
+        "Pad": (pad, 1, 4),
+        "Dropout": (dropout, 1, 3),
+        "Identity": (identity, 1, 1),
         "Constant": (constant_node, 0, 0),
+        "ConstantOfShape": (constant_of_shape, 1, 1),
     }
 
     # -- the graph -----------------------------------------------------------------------------
@@ -315,6 +479,9 @@ class _Importer:
         self.node = None
         results = []
         for out in self.graph.output:
+            if out.name in self.constants and out.name not in self.values:
+                self.builder = Builder(InsertPoint.at_end(block))
+                self.values[out.name] = self.weight(out.name)
             if out.name not in self.values:
                 raise CimcError(f"model output '{out.name}' is not computed by any supported node")
             results.append(self.values[out.name])

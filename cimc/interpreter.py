@@ -16,8 +16,18 @@ from cimc.dialects import cim
 from cimc.dialects.cim import ELEMENT_BYTES
 from cimc.errors import CimcError
 
-UNARY = {"relu": lambda x: np.maximum(x, np.float32(0))}
-BINARY = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "max": np.maximum}
+UNARY = {
+    "relu": lambda x, a, b: np.maximum(x, np.float32(0)),
+    "clip": lambda x, a, b: np.clip(x, a, b),
+    "leaky_relu": lambda x, a, b: np.where(x >= 0, x, a * x),
+    "sigmoid": lambda x, a, b: np.float32(1) / (np.float32(1) + np.exp(-x)),
+    "tanh": lambda x, a, b: np.tanh(x),
+    "exp": lambda x, a, b: np.exp(x),
+    "affine": lambda x, a, b: a * x + b,
+    "pow": lambda x, a, b: np.power(x, a),
+}
+BINARY = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "max": np.maximum, "min": np.minimum,
+          "div": np.divide}
 REDUCE = {"max": np.max, "sum": np.sum, "mean": np.mean}
 
 
@@ -70,8 +80,11 @@ class Executable:
             return op, np.float32(word["imm"]), views
         if op is cim.ReduceOp:
             return op, (REDUCE[op.KINDS[int(word["subop"])]], tuple(range(rank - reduced, rank))), views
-        if op in (cim.UnaryOp, cim.BinaryOp):
-            return op, (UNARY if op is cim.UnaryOp else BINARY)[op.KINDS[int(word["subop"])]], views
+        if op is cim.UnaryOp:
+            fn, a, b = UNARY[op.KINDS[int(word["subop"])]], np.float32(word["imm"]), np.float32(word["imm2"])
+            return op, lambda x: fn(x, a, b), views
+        if op is cim.BinaryOp:
+            return op, BINARY[op.KINDS[int(word["subop"])]], views
         return op, None, views
 
     def run(self, inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:

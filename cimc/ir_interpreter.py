@@ -62,15 +62,28 @@ class GraphFunctions(InterpreterFunctions):
         y = a.astype(np.float64) @ w
         return ((y + c[0] if c else y).astype(np.float32),)
 
+    @staticmethod
+    def pool_windows(op: graph.PoolOp, x: np.ndarray, fill: float) -> np.ndarray:
+        """The pool's windows, the input padded at the end as far as ceil_mode's last window reaches."""
+        _, _, oh, ow = shape_of(op.result)
+        (kh, kw), (sh, sw), (dh, dw) = op.window(), ints(op.strides), ints(op.dilations)
+        pt, pl, pb, pr = ints(op.pads)
+        pb = max(pb, (oh - 1) * sh + dh * (kh - 1) + 1 - x.shape[2] - pt)
+        pr = max(pr, (ow - 1) * sw + dw * (kw - 1) + 1 - x.shape[3] - pl)
+        return windows(x, (kh, kw), (sh, sw), (pt, pl, pb, pr), (dh, dw), fill)[:, :, :oh, :ow]
+
     @impl(graph.MaxPoolOp)
     def run_maxpool(self, interpreter: Interpreter, op: graph.MaxPoolOp, args: PythonValues) -> PythonValues:
-        win = windows(args[0], op.window(), ints(op.strides), ints(op.pads), ints(op.dilations), -np.inf)
-        return (win.max(axis=(4, 5)),)
+        return (self.pool_windows(op, args[0], -np.inf).max(axis=(4, 5)),)
 
     @impl(graph.AvgPoolOp)
     def run_avgpool(self, interpreter: Interpreter, op: graph.AvgPoolOp, args: PythonValues) -> PythonValues:
-        win = windows(args[0], op.window(), ints(op.strides), ints(op.pads), ints(op.dilations), 0.0)
-        return (win.mean(axis=(4, 5), dtype=np.float64).astype(np.float32),)
+        sums = self.pool_windows(op, args[0], 0.0).sum(axis=(4, 5), dtype=np.float64)
+        if op.count_include_pad is not None:
+            kh, kw = op.window()
+            return ((sums / (kh * kw)).astype(np.float32),)
+        counts = self.pool_windows(op, np.ones((1, 1, *args[0].shape[2:])), 0.0).sum(axis=(4, 5))
+        return ((sums / counts).astype(np.float32),)
 
     @impl(graph.GlobalAvgPoolOp)
     def run_global_avgpool(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
@@ -80,9 +93,75 @@ class GraphFunctions(InterpreterFunctions):
     def run_relu(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
         return (np.maximum(args[0], np.float32(0)),)
 
+    @impl(graph.SigmoidOp)
+    def run_sigmoid(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
+        return ((1 / (1 + np.exp(-args[0].astype(np.float64)))).astype(np.float32),)
+
+    @impl(graph.TanhOp)
+    def run_tanh(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
+        return (np.tanh(args[0]),)
+
+    @impl(graph.IdentityOp)
+    def run_identity(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
+        return (args[0],)
+
+    @impl(graph.ClipOp)
+    def run_clip(self, interpreter: Interpreter, op: graph.ClipOp, args: PythonValues) -> PythonValues:
+        return (np.clip(args[0], np.float32(op.min.value.data), np.float32(op.max.value.data)),)
+
+    @impl(graph.LeakyReluOp)
+    def run_leaky_relu(self, interpreter: Interpreter, op: graph.LeakyReluOp, args: PythonValues) -> PythonValues:
+        x = args[0]
+        return (np.where(x >= 0, x, np.float32(op.alpha.value.data) * x).astype(np.float32),)
+
     @impl(graph.AddOp)
     def run_add(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
         return ((args[0] + args[1]).astype(np.float32),)
+
+    @impl(graph.MulOp)
+    def run_mul(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
+        return ((args[0] * args[1]).astype(np.float32),)
+
+    @impl(graph.ConcatOp)
+    def run_concat(self, interpreter: Interpreter, op: graph.ConcatOp, args: PythonValues) -> PythonValues:
+        return (np.concatenate(args, axis=op.axis.value.data),)
+
+    @impl(graph.TransposeOp)
+    def run_transpose(self, interpreter: Interpreter, op: graph.TransposeOp, args: PythonValues) -> PythonValues:
+        return (np.ascontiguousarray(args[0].transpose(ints(op.perm))),)
+
+    @impl(graph.UnsqueezeOp)
+    def run_unsqueeze(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
+        return (args[0].reshape(shape_of(op.result)),)
+
+    @impl(graph.SoftmaxOp)
+    def run_softmax(self, interpreter: Interpreter, op: graph.SoftmaxOp, args: PythonValues) -> PythonValues:
+        x = args[0].astype(np.float64)
+        axes = tuple(op.reduced_dims())
+        e = np.exp(x - x.max(axis=axes, keepdims=True))
+        return ((e / e.sum(axis=axes, keepdims=True)).astype(np.float32),)
+
+    @impl(graph.LrnOp)
+    def run_lrn(self, interpreter: Interpreter, op: graph.LrnOp, args: PythonValues) -> PythonValues:
+        x = args[0].astype(np.float64)
+        size, c = op.size.value.data, x.shape[1]
+        squares = np.pad(x * x, ((0, 0), ((size - 1) // 2, size // 2), (0, 0), (0, 0)))
+        window = sum(squares[:, i: i + c] for i in range(size))
+        scale = op.bias.value.data + op.alpha.value.data / size * window
+        return ((x / scale ** op.beta.value.data).astype(np.float32),)
+
+    @impl(graph.PadOp)
+    def run_pad(self, interpreter: Interpreter, op: graph.PadOp, args: PythonValues) -> PythonValues:
+        pads, rank = ints(op.pads), args[0].ndim
+        widths = [(pads[i], pads[i + rank]) for i in range(rank)]
+        return (np.pad(args[0], widths, constant_values=np.float32(op.value.value.data)),)
+
+    @impl(graph.BatchNormOp)
+    def run_batchnorm(self, interpreter: Interpreter, op: graph.BatchNormOp, args: PythonValues) -> PythonValues:
+        x, scale, bias, mean, var = (a.astype(np.float64) for a in args)
+        shape = (1, -1) + (1,) * (x.ndim - 2)
+        y = (x - mean.reshape(shape)) / np.sqrt(var.reshape(shape) + op.epsilon.value.data)
+        return ((y * scale.reshape(shape) + bias.reshape(shape)).astype(np.float32),)
 
     @impl(graph.FlattenOp)
     def run_flatten(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
@@ -120,6 +199,19 @@ class XbarFunctions(InterpreterFunctions):
     def run_col2im(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
         n, c, oh, ow = shape_of(op.result)
         return (args[0].reshape(n, oh, ow, c).transpose(0, 3, 1, 2).copy(),)
+
+
+class ConstantEvaluator:
+    """Evaluates single graph ops on weight-store arrays: constant folding with the golden model."""
+
+    def __init__(self, module: ModuleOp, weights: WeightStore):
+        self.interpreter = Interpreter(module)
+        self.interpreter.register_implementations(GraphFunctions())
+        self.interpreter.set_data(GraphFunctions, "weights", weights)
+
+    def evaluate(self, op: graph.GraphOp, args: tuple[np.ndarray, ...]) -> np.ndarray:
+        (result,) = self.interpreter.run_op(op, args)
+        return np.asarray(result, np.float32)
 
 
 def run_module(module: ModuleOp, weights: WeightStore, inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:

@@ -50,6 +50,11 @@ class WeightStore:
     def items(self):
         return self._arrays.items()
 
+    def keep_only(self, handles: set[str]) -> None:
+        """Drop the arrays no IR names any more (weights replaced by folded copies)."""
+        for handle in [h for h in self._arrays if h not in handles]:
+            del self._arrays[handle]
+
     def save(self, path: str | Path) -> None:
         buffer = io.BytesIO()
         np.savez(buffer, **self._arrays)

@@ -318,19 +318,32 @@ class KindOp(InstructionOp):
 
 @irdl_op_definition
 class UnaryOp(KindOp):
-    """dst[i] = f(src[i]) on the vector unit; relu: max(x, 0)."""
+    """dst[i] = f(src[i]) on the vector unit, with parameters a and b (0 unless given):
+
+    relu: max(x, 0); clip: min(max(x, a), b); leaky_relu: x if x >= 0 else a * x;
+    sigmoid: 1 / (1 + exp(-x)); tanh; exp; affine: a * x + b; pow: x ^ a.
+    """
 
     name = "cim.unary"
     OPCODE: ClassVar[int] = 4
-    KINDS: ClassVar[tuple[str, ...]] = ("relu",)
+    KINDS: ClassVar[tuple[str, ...]] = ("relu", "clip", "leaky_relu", "sigmoid", "tanh", "exp", "affine", "pow")
     dst, dst_offset, dst_strides = _operand()
     src, src_offset, src_strides = _operand()
+    a = opt_prop_def(FloatAttr[Float32Type])
+    b = opt_prop_def(FloatAttr[Float32Type])
     assembly_format = ("$kind $dst `[` $dst_offset `]` $dst_strides `from` $src `[` $src_offset `]` $src_strides "
-                       "`loops` $loops attr-dict")
+                       "`loops` $loops (`a` $a^)? (`b` $b^)? attr-dict")
 
-    def __init__(self, kind: str, dst: MemRef, src: MemRef, loops):
-        super().__init__(operands=[dst[0], src[0]], properties={
-            "kind": StringAttr(kind), "loops": int_array(loops), **_mem_props(dst=dst[1:], src=src[1:])})
+    def __init__(self, kind: str, dst: MemRef, src: MemRef, loops, a: float = 0.0, b: float = 0.0):
+        props = {"kind": StringAttr(kind), "loops": int_array(loops), **_mem_props(dst=dst[1:], src=src[1:])}
+        for name, value in (("a", a), ("b", b)):
+            if value != 0.0:
+                props[name] = FloatAttr(value, Float32Type())
+        super().__init__(operands=[dst[0], src[0]], properties=props)
+
+    @property
+    def params(self) -> tuple[float, float]:
+        return tuple(0.0 if p is None else p.value.data for p in (self.a, self.b))  # type: ignore[return-value]
 
     def accesses(self, extents=(1, 1)) -> list[Access]:
         return [_mem(self, "dst"), _mem(self, "src")]
@@ -342,7 +355,7 @@ class BinaryOp(KindOp):
 
     name = "cim.binary"
     OPCODE: ClassVar[int] = 5
-    KINDS: ClassVar[tuple[str, ...]] = ("add", "sub", "mul", "max")
+    KINDS: ClassVar[tuple[str, ...]] = ("add", "sub", "mul", "max", "min", "div")
     dst, dst_offset, dst_strides = _operand()
     lhs, lhs_offset, lhs_strides = _operand()
     rhs, rhs_offset, rhs_strides = _operand()

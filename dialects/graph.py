@@ -16,7 +16,17 @@ from __future__ import annotations
 
 import abc
 
-from xdsl.dialects.builtin import I64, DenseArrayBase, IntegerAttr, StringAttr, TensorType, i64
+from xdsl.dialects.builtin import (
+    I64,
+    DenseArrayBase,
+    Float32Type,
+    FloatAttr,
+    IntegerAttr,
+    StringAttr,
+    TensorType,
+    UnitAttr,
+    i64,
+)
 from xdsl.ir import Dialect
 from xdsl.irdl import (
     IRDLOperation,
@@ -24,9 +34,11 @@ from xdsl.irdl import (
     irdl_op_definition,
     operand_def,
     opt_operand_def,
+    opt_prop_def,
     prop_def,
     result_def,
     traits_def,
+    var_operand_def,
 )
 from xdsl.traits import Pure
 from xdsl.utils.exceptions import VerifyException
@@ -114,10 +126,15 @@ class WindowOp(GraphOp, abc.ABC):
         check_len(self, "pads", ints(self.pads), 4, 0)
         check_len(self, "dilations", ints(self.dilations), 2, 1)
 
+    @property
+    def ceil(self) -> bool:
+        """Whether a last, partial window counts (pools' ceil_mode)."""
+        return False
+
     def window_shape(self, h: int, w: int) -> tuple[int, int]:
         (kh, kw), (sh, sw), (pt, pl, pb, pr), (dh, dw) = (
             self.window(), ints(self.strides), ints(self.pads), ints(self.dilations))
-        oh, ow = window_out(h, kh, sh, pt, pb, dh), window_out(w, kw, sw, pl, pr, dw)
+        oh, ow = window_out(h, kh, sh, pt, pb, dh, self.ceil), window_out(w, kw, sw, pl, pr, dw, self.ceil)
         if oh <= 0 or ow <= 0:
             raise VerifyException(
                 f"{self.name}: window {kh}x{kw} does not fit the {h}x{w} input (with pads and dilations)")
@@ -182,19 +199,24 @@ class PoolOp(WindowOp, abc.ABC):
     input = operand_def(TensorType)
     result = result_def(TensorType)
     kernel = prop_def(DenseArrayBase[I64])
+    ceil_mode = opt_prop_def(UnitAttr)
     traits = traits_def(Pure())
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = (
-        "$input `kernel` $kernel `strides` $strides `pads` $pads `dilations` $dilations attr-dict "
-        "`:` functional-type(operands, results)")
+        "$input `kernel` $kernel `strides` $strides `pads` $pads `dilations` $dilations (`ceil_mode` $ceil_mode^)? "
+        "attr-dict `:` functional-type(operands, results)")
 
-    def __init__(self, input, kernel, strides, pads, dilations, result_type):
-        super().__init__(
-            operands=[input], result_types=[result_type],
-            properties={"kernel": DenseArrayBase.from_list(i64, kernel),
-                        "strides": DenseArrayBase.from_list(i64, strides),
-                        "pads": DenseArrayBase.from_list(i64, pads),
-                        "dilations": DenseArrayBase.from_list(i64, dilations)})
+    def __init__(self, input, kernel, strides, pads, dilations, result_type, ceil_mode: bool = False, **flags: bool):
+        props = {"kernel": DenseArrayBase.from_list(i64, kernel), "strides": DenseArrayBase.from_list(i64, strides),
+                 "pads": DenseArrayBase.from_list(i64, pads), "dilations": DenseArrayBase.from_list(i64, dilations)}
+        for name, value in (("ceil_mode", ceil_mode), *flags.items()):
+            if value:
+                props[name] = UnitAttr()
+        super().__init__(operands=[input], result_types=[result_type], properties=props)
+
+    @property
+    def ceil(self) -> bool:
+        return self.ceil_mode is not None
 
     def window(self) -> tuple[int, int]:
         kh, kw = ints(self.kernel)
@@ -222,10 +244,15 @@ class MaxPoolOp(PoolOp):
 
 @irdl_op_definition
 class AvgPoolOp(PoolOp):
-    """2-D average pooling over NCHW input; padded positions count as zeros in the average
-    (ONNX AveragePool with count_include_pad=1)."""
+    """2-D average pooling over NCHW input. Each window's sum is divided by the number of its
+    positions inside the input, or with `count_include_pad` by the kernel size (padded
+    positions counting as zeros), as ONNX AveragePool's count_include_pad = 0 / 1."""
 
     name = "graph.avgpool"
+    count_include_pad = opt_prop_def(UnitAttr)
+    assembly_format = (
+        "$input `kernel` $kernel `strides` $strides `pads` $pads `dilations` $dilations (`ceil_mode` $ceil_mode^)? "
+        "(`count_include_pad` $count_include_pad^)? attr-dict `:` functional-type(operands, results)")
 
 
 @irdl_op_definition
@@ -275,11 +302,9 @@ class GemmOp(GraphOp):
         return out
 
 
-@irdl_op_definition
-class ReluOp(GraphOp):
-    """Elementwise max(x, 0)."""
+class ElementwiseOp(GraphOp, abc.ABC):
+    """An elementwise function of one tensor."""
 
-    name = "graph.relu"
     input = operand_def(TensorType)
     result = result_def(TensorType)
     traits = traits_def(Pure())
@@ -290,10 +315,72 @@ class ReluOp(GraphOp):
 
 
 @irdl_op_definition
-class AddOp(GraphOp):
-    """Elementwise lhs + rhs with numpy (ONNX multidirectional) broadcasting."""
+class ReluOp(ElementwiseOp):
+    """Elementwise max(x, 0)."""
 
-    name = "graph.add"
+    name = "graph.relu"
+
+
+@irdl_op_definition
+class SigmoidOp(ElementwiseOp):
+    """Elementwise 1 / (1 + exp(-x))."""
+
+    name = "graph.sigmoid"
+
+
+@irdl_op_definition
+class TanhOp(ElementwiseOp):
+    """Elementwise tanh(x)."""
+
+    name = "graph.tanh"
+
+
+@irdl_op_definition
+class IdentityOp(ElementwiseOp):
+    """The input itself (ONNX Identity, and Dropout at inference); canonicalize removes it."""
+
+    name = "graph.identity"
+
+
+def f32_attr(value: float) -> FloatAttr:
+    return FloatAttr(value, Float32Type())
+
+
+@irdl_op_definition
+class ClipOp(ElementwiseOp):
+    """Elementwise min(max(x, min), max)."""
+
+    name = "graph.clip"
+    min = prop_def(FloatAttr[Float32Type])
+    max = prop_def(FloatAttr[Float32Type])
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$input `min` $min `max` $max attr-dict `:` functional-type(operands, results)"
+
+    def __init__(self, input, low: float, high: float, result_type):
+        super().__init__(operands=[input], result_types=[result_type],
+                         properties={"min": f32_attr(low), "max": f32_attr(high)})
+
+    def verify_attributes(self) -> None:
+        if self.min.value.data > self.max.value.data:
+            raise VerifyException(f"graph.clip: 'min' {self.min.value.data} is above 'max' {self.max.value.data}")
+
+
+@irdl_op_definition
+class LeakyReluOp(ElementwiseOp):
+    """Elementwise x if x >= 0 else alpha * x."""
+
+    name = "graph.leaky_relu"
+    alpha = prop_def(FloatAttr[Float32Type])
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$input `alpha` $alpha attr-dict `:` functional-type(operands, results)"
+
+    def __init__(self, input, alpha: float, result_type):
+        super().__init__(operands=[input], result_types=[result_type], properties={"alpha": f32_attr(alpha)})
+
+
+class BinaryElementwiseOp(GraphOp, abc.ABC):
+    """An elementwise function of two tensors, with numpy (ONNX multidirectional) broadcasting."""
+
     lhs = operand_def(TensorType)
     rhs = operand_def(TensorType)
     result = result_def(TensorType)
@@ -301,7 +388,222 @@ class AddOp(GraphOp):
     assembly_format = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)"
 
     def infer_shape(self) -> Shape:
-        return broadcast(shape_of(self.lhs), shape_of(self.rhs), "graph.add")
+        return broadcast(shape_of(self.lhs), shape_of(self.rhs), self.name)
+
+
+@irdl_op_definition
+class AddOp(BinaryElementwiseOp):
+    """Elementwise lhs + rhs."""
+
+    name = "graph.add"
+
+
+@irdl_op_definition
+class MulOp(BinaryElementwiseOp):
+    """Elementwise lhs * rhs."""
+
+    name = "graph.mul"
+
+
+@irdl_op_definition
+class ConcatOp(GraphOp):
+    """ONNX Concat: the inputs joined along `axis`; every other dim must agree."""
+
+    name = "graph.concat"
+    inputs = var_operand_def(TensorType)
+    result = result_def(TensorType)
+    axis = prop_def(IntegerAttr[I64])
+    traits = traits_def(Pure())
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$inputs `axis` $axis attr-dict `:` functional-type(operands, results)"
+
+    def __init__(self, inputs, axis: int, result_type):
+        super().__init__(operands=[inputs], result_types=[result_type], properties={"axis": IntegerAttr(axis, i64)})
+
+    def infer_shape(self) -> Shape:
+        shapes = [shape_of(v) for v in self.inputs]
+        rank = len(shapes[0])
+        axis = self.axis.value.data
+        if not -rank <= axis < rank:
+            raise VerifyException(f"graph.concat: 'axis' {axis} is out of range for rank {rank}")
+        axis %= rank
+        for i, shape in enumerate(shapes):
+            if len(shape) != rank or any(a != b for k, (a, b) in enumerate(zip(shape, shapes[0])) if k != axis):
+                raise VerifyException(f"graph.concat: input {i} of shape {fmt_shape(shape)} does not match input 0 "
+                                      f"of shape {fmt_shape(shapes[0])} off axis {axis}")
+        out = list(shapes[0])
+        out[axis] = sum(shape[axis] for shape in shapes)
+        return tuple(out)
+
+
+@irdl_op_definition
+class TransposeOp(GraphOp):
+    """ONNX Transpose: result dim i is input dim perm[i]."""
+
+    name = "graph.transpose"
+    input = operand_def(TensorType)
+    result = result_def(TensorType)
+    perm = prop_def(DenseArrayBase[I64])
+    traits = traits_def(Pure())
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$input `perm` $perm attr-dict `:` functional-type(operands, results)"
+
+    def __init__(self, input, perm, result_type):
+        super().__init__(operands=[input], result_types=[result_type],
+                         properties={"perm": DenseArrayBase.from_list(i64, perm)})
+
+    def infer_shape(self) -> Shape:
+        x, perm = shape_of(self.input), ints(self.perm)
+        if sorted(perm) != list(range(len(x))):
+            raise VerifyException(f"graph.transpose: 'perm' {list(perm)} is not a permutation of the {len(x)} dims")
+        return tuple(x[p] for p in perm)
+
+
+@irdl_op_definition
+class UnsqueezeOp(GraphOp):
+    """ONNX Unsqueeze: size-1 dims inserted at `axes` of the result. A view: no data moves."""
+
+    name = "graph.unsqueeze"
+    input = operand_def(TensorType)
+    result = result_def(TensorType)
+    axes = prop_def(DenseArrayBase[I64])
+    traits = traits_def(Pure())
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$input `axes` $axes attr-dict `:` functional-type(operands, results)"
+
+    def __init__(self, input, axes, result_type):
+        super().__init__(operands=[input], result_types=[result_type],
+                         properties={"axes": DenseArrayBase.from_list(i64, axes)})
+
+    def infer_shape(self) -> Shape:
+        x = shape_of(self.input)
+        rank = len(x) + len(ints(self.axes))
+        axes = sorted(a % rank for a in ints(self.axes) if -rank <= a < rank)
+        if len(set(axes)) != len(ints(self.axes)):
+            raise VerifyException(f"graph.unsqueeze: 'axes' {list(ints(self.axes))} must be distinct and in range")
+        rest = iter(x)
+        return tuple(1 if i in axes else next(rest) for i in range(rank))
+
+
+@irdl_op_definition
+class SoftmaxOp(GraphOp):
+    """exp(x) / sum(exp(x)) over dim `axis`, or with `to_end` over dims axis.. flattened
+    together (ONNX Softmax before opset 13)."""
+
+    name = "graph.softmax"
+    input = operand_def(TensorType)
+    result = result_def(TensorType)
+    axis = prop_def(IntegerAttr[I64])
+    to_end = opt_prop_def(UnitAttr)
+    traits = traits_def(Pure())
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$input `axis` $axis (`to_end` $to_end^)? attr-dict `:` functional-type(operands, results)"
+
+    def __init__(self, input, axis: int, to_end: bool, result_type):
+        props = {"axis": IntegerAttr(axis, i64)}
+        if to_end:
+            props["to_end"] = UnitAttr()
+        super().__init__(operands=[input], result_types=[result_type], properties=props)
+
+    def reduced_dims(self) -> range:
+        rank = len(shape_of(self.input))
+        axis = self.axis.value.data % rank
+        return range(axis, rank) if self.to_end is not None else range(axis, axis + 1)
+
+    def infer_shape(self) -> Shape:
+        x = shape_of(self.input)
+        axis = self.axis.value.data
+        if not -len(x) <= axis < len(x):
+            raise VerifyException(f"graph.softmax: 'axis' {axis} is out of range for rank {len(x)}")
+        return x
+
+
+@irdl_op_definition
+class LrnOp(GraphOp):
+    """ONNX LRN over NCHW: x / (bias + alpha / size * sum of x^2 over `size` neighbouring
+    channels) ^ beta."""
+
+    name = "graph.lrn"
+    input = operand_def(TensorType)
+    result = result_def(TensorType)
+    size = prop_def(IntegerAttr[I64])
+    alpha = prop_def(FloatAttr[Float32Type])
+    beta = prop_def(FloatAttr[Float32Type])
+    bias = prop_def(FloatAttr[Float32Type])
+    traits = traits_def(Pure())
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = ("$input `size` $size `alpha` $alpha `beta` $beta `bias` $bias attr-dict "
+                       "`:` functional-type(operands, results)")
+
+    def __init__(self, input, size: int, alpha: float, beta: float, bias: float, result_type):
+        super().__init__(operands=[input], result_types=[result_type], properties={
+            "size": IntegerAttr(size, i64), "alpha": f32_attr(alpha), "beta": f32_attr(beta), "bias": f32_attr(bias)})
+
+    def verify_attributes(self) -> None:
+        if self.size.value.data < 1:
+            raise VerifyException(f"graph.lrn: 'size' must be >= 1, got {self.size.value.data}")
+
+    def infer_shape(self) -> Shape:
+        x = shape_of(self.input)
+        check_rank(self, "input", x, 4)
+        return x
+
+
+@irdl_op_definition
+class PadOp(GraphOp):
+    """ONNX Pad, constant mode: `pads` gives the begin pads of every dim, then the end pads."""
+
+    name = "graph.pad"
+    input = operand_def(TensorType)
+    result = result_def(TensorType)
+    pads = prop_def(DenseArrayBase[I64])
+    value = prop_def(FloatAttr[Float32Type])
+    traits = traits_def(Pure())
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$input `pads` $pads `value` $value attr-dict `:` functional-type(operands, results)"
+
+    def __init__(self, input, pads, value: float, result_type):
+        super().__init__(operands=[input], result_types=[result_type],
+                         properties={"pads": DenseArrayBase.from_list(i64, pads), "value": f32_attr(value)})
+
+    def infer_shape(self) -> Shape:
+        x, pads = shape_of(self.input), ints(self.pads)
+        if len(pads) != 2 * len(x) or min(pads, default=0) < 0:
+            raise VerifyException(f"graph.pad: 'pads' must be {2 * len(x)} entries >= 0, got {list(pads)}")
+        return tuple(d + pads[i] + pads[i + len(x)] for i, d in enumerate(x))
+
+
+@irdl_op_definition
+class BatchNormOp(GraphOp):
+    """Inference batch normalization over dim 1: (x - mean) / sqrt(var + epsilon) * scale + bias.
+    fold-batchnorm folds it into the preceding conv, or into a per-channel multiply-add."""
+
+    name = "graph.batchnorm"
+    input = operand_def(TensorType)
+    scale = operand_def(TensorType)
+    bias = operand_def(TensorType)
+    mean = operand_def(TensorType)
+    var = operand_def(TensorType)
+    result = result_def(TensorType)
+    epsilon = prop_def(FloatAttr[Float32Type])
+    traits = traits_def(Pure())
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = ("$input `,` $scale `,` $bias `,` $mean `,` $var `epsilon` $epsilon attr-dict "
+                       "`:` functional-type(operands, results)")
+
+    def __init__(self, input, scale, bias, mean, var, epsilon: float, result_type):
+        super().__init__(operands=[input, scale, bias, mean, var], result_types=[result_type],
+                         properties={"epsilon": f32_attr(epsilon)})
+
+    def infer_shape(self) -> Shape:
+        x = shape_of(self.input)
+        if len(x) < 2:
+            raise VerifyException(f"graph.batchnorm: operand 'input' must have rank >= 2, got {fmt_shape(x)}")
+        for name in ("scale", "bias", "mean", "var"):
+            if shape_of(getattr(self, name)) != (x[1],):
+                raise VerifyException(f"graph.batchnorm: operand '{name}' must have shape {x[1]}, got "
+                                      f"{fmt_shape(shape_of(getattr(self, name)))}")
+        return x
 
 
 @irdl_op_definition
@@ -377,6 +679,8 @@ class ReshapeOp(GraphOp):
 
 Graph = Dialect(
     "graph",
-    [WeightOp, ConvOp, GemmOp, MaxPoolOp, AvgPoolOp, GlobalAvgPoolOp, ReluOp, AddOp, FlattenOp, ReshapeOp],
+    [WeightOp, ConvOp, GemmOp, MaxPoolOp, AvgPoolOp, GlobalAvgPoolOp, ReluOp, SigmoidOp, TanhOp, IdentityOp, ClipOp,
+     LeakyReluOp, AddOp, MulOp, ConcatOp, TransposeOp, UnsqueezeOp, SoftmaxOp, LrnOp, PadOp, BatchNormOp, FlattenOp,
+     ReshapeOp],
     [],
 )

@@ -46,10 +46,16 @@ def numel(shape: Sequence[int]) -> int:
     return n
 
 
-def window_out(size: int, kernel: int, stride: int, pad_begin: int, pad_end: int, dilation: int) -> int:
-    """Output length of a sliding window (floor mode, as ONNX Conv and pools without ceil_mode)."""
+def window_out(size: int, kernel: int, stride: int, pad_begin: int, pad_end: int, dilation: int,
+               ceil: bool = False) -> int:
+    """Output length of a sliding window. With `ceil` (ONNX pools' ceil_mode) a last, partial
+    window counts too, unless it would start in the end padding."""
     span = dilation * (kernel - 1) + 1
-    return (size + pad_begin + pad_end - span) // stride + 1
+    room = size + pad_begin + pad_end - span
+    out = (-(-room // stride) if ceil else room // stride) + 1
+    if ceil and (out - 1) * stride >= size + pad_begin:
+        out -= 1
+    return out
 
 
 def broadcast(a: Shape, b: Shape, what: str) -> Shape:

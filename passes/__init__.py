@@ -22,8 +22,18 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         from cimc.passes.plan_memory import PlanMemoryPass
         return PlanMemoryPass
 
+    def canonicalize():
+        from cimc.passes.canonicalize import CanonicalizeGraphPass
+        return CanonicalizeGraphPass
+
+    def fold_batchnorm():
+        from cimc.passes.fold_batchnorm import FoldBatchNormPass
+        return FoldBatchNormPass
+
     return {
         "shape-infer": shape_infer,
+        "canonicalize": canonicalize,
+        "fold-batchnorm": fold_batchnorm,
         "tile-crossbars": tile_crossbars,
         "lower-to-isa": lower_to_isa,
         "plan-memory": plan_memory,

@@ -167,7 +167,7 @@ class _Lowering:
     def lower_op(self, op: Operation) -> None:
         if isinstance(op, (graph.WeightOp, func.ReturnOp)):
             return
-        if isinstance(op, (graph.FlattenOp, graph.ReshapeOp)):
+        if isinstance(op, (graph.FlattenOp, graph.ReshapeOp, graph.UnsqueezeOp, graph.IdentityOp)):
             self.buffers[op.results[0]] = self.buffer(op.operands[0])
             return
         if isinstance(op, (xbar.MvmOp, xbar.AccumulateOp, xbar.ConcatOp)):
@@ -181,7 +181,8 @@ class _Lowering:
             return
         lower = self.LOWERINGS.get(type(op))
         if lower is None:
-            hint = " (run tile-crossbars first)" if isinstance(op, (graph.ConvOp, graph.GemmOp)) else ""
+            hint = {graph.ConvOp: " (run tile-crossbars first)", graph.GemmOp: " (run tile-crossbars first)",
+                    graph.BatchNormOp: " (run fold-batchnorm first)"}.get(type(op), "")
             raise CimcError(f"lower-to-isa: {op.name} cannot be lowered to the cim ISA{hint}")
         self.start_layer(op)
         lower(self, op)
@@ -201,7 +202,7 @@ class _Lowering:
         loops, (dst_strides, src_strides) = collapse_loops(loops, dst_strides, src_strides)
         self.emit(cim.CopyOp((dst, 0, dst_strides), (src, 0, src_strides), loops))
 
-    def padded(self, value: SSAValue, pads: tuple[int, int, int, int], fill: float) -> tuple[SSAValue, int, int]:
+    def padded(self, value: SSAValue, pads: Sequence[int], fill: float) -> tuple[SSAValue, int, int]:
         """An NCHW value's buffer, copied into a `fill`-bordered scratch buffer if pads are non-zero."""
         n, c, h, w = shape_of(value)
         pt, pl, pb, pr = pads
@@ -216,33 +217,135 @@ class _Lowering:
         return buf, hp, wp
 
     def pool(self, op: graph.PoolOp) -> None:
-        n, c, oh, ow = shape_of(op.result)
-        is_max = isinstance(op, graph.MaxPoolOp)
-        src, hp, wp = self.padded(op.input, ints(op.pads), MAXPOOL_PAD if is_max else 0.0)
+        n, c, h, w = shape_of(op.input)
+        _, _, oh, ow = shape_of(op.result)
         (kh, kw), (sh, sw), (dh, dw) = op.window(), ints(op.strides), ints(op.dilations)
-        self.emit(cim.ReduceOp(
-            "max" if is_max else "mean", (self.result_buffer(op.result), 0, [oh * ow, ow, 1]),
-            (src, 0, [hp * wp, sh * wp, sw, dh * wp, dw]), [n * c, oh, ow, kh, kw], 2))
+        pt, pl, pb, pr = ints(op.pads)
+        # ceil_mode's last window may reach past the end padding: pad that far too
+        pb += max(0, (oh - 1) * sh + dh * (kh - 1) + 1 - (h + pt + pb))
+        pr += max(0, (ow - 1) * sw + dw * (kw - 1) + 1 - (w + pl + pr))
+        is_max = isinstance(op, graph.MaxPoolOp)
+        src, hp, wp = self.padded(op.input, (pt, pl, pb, pr), MAXPOOL_PAD if is_max else 0.0)
+        loops, window = [n * c, oh, ow, kh, kw], [hp * wp, sh * wp, sw, dh * wp, dw]
+        out = self.result_buffer(op.result)
+        include_pad = isinstance(op, graph.AvgPoolOp) and op.count_include_pad is not None
+        if is_max or include_pad or not any((pt, pl, pb, pr)):
+            self.emit(cim.ReduceOp("max" if is_max else "mean", (out, 0, [oh * ow, ow, 1]), (src, 0, window), loops, 2))
+            return
+        # the average of the positions inside the input: window sums over window counts, the
+        # counts pooled on the vector unit from a plane of ones
+        ones = self.alloc("scratch", hp * wp)
+        ones.name_hint = "window_counts"
+        self.emit(cim.FillOp((ones, 0, [1]), 0.0, [hp * wp]))
+        self.emit(cim.FillOp((ones, pt * wp + pl, [wp, 1]), 1.0, [h, w]))
+        counts = self.alloc("scratch", oh * ow)
+        self.emit(cim.ReduceOp("sum", (counts, 0, [ow, 1]), (ones, 0, window[1:]), loops[1:], 2))
+        self.emit(cim.ReduceOp("sum", (out, 0, [oh * ow, ow, 1]), (src, 0, window), loops, 2))
+        self.emit(cim.BinaryOp("div", (out, 0, [oh * ow, 1]), (out, 0, [oh * ow, 1]), (counts, 0, [0, 1]),
+                               [n * c, oh * ow]))
 
     def global_avgpool(self, op: graph.GlobalAvgPoolOp) -> None:
         n, c, h, w = shape_of(op.input)
         self.emit(cim.ReduceOp("mean", (self.result_buffer(op.result), 0, [1]),
                                (self.buffer(op.input), 0, [h * w, 1]), [n * c, h * w], 1))
 
-    def relu(self, op: graph.ReluOp) -> None:
+    def unary(self, op: graph.ElementwiseOp) -> None:
+        kind, a, b = {
+            graph.ReluOp: lambda: ("relu", 0.0, 0.0),
+            graph.SigmoidOp: lambda: ("sigmoid", 0.0, 0.0),
+            graph.TanhOp: lambda: ("tanh", 0.0, 0.0),
+            graph.ClipOp: lambda: ("clip", op.min.value.data, op.max.value.data),
+            graph.LeakyReluOp: lambda: ("leaky_relu", op.alpha.value.data, 0.0),
+        }[type(op)]()
         count = numel(shape_of(op.input))
-        self.emit(cim.UnaryOp("relu", (self.result_buffer(op.result), 0, [1]), (self.buffer(op.input), 0, [1]),
-                              [count]))
+        self.emit(cim.UnaryOp(kind, (self.result_buffer(op.result), 0, [1]), (self.buffer(op.input), 0, [1]),
+                              [count], a, b))
 
-    def add(self, op: graph.AddOp) -> None:
+    def binary(self, op: graph.BinaryElementwiseOp) -> None:
         out = shape_of(op.result)
         strides = [contiguous_strides(out), broadcast_strides(shape_of(op.lhs), out),
                    broadcast_strides(shape_of(op.rhs), out)]
         loops, (d, a, b) = collapse_loops(list(out) or [1], *[s or [0] for s in strides])
         if len(loops) > cim.MAX_LOOPS:
-            raise CimcError(f"lower-to-isa: graph.add over {len(loops)} non-mergeable dims exceeds {cim.MAX_LOOPS} loops")
-        self.emit(cim.BinaryOp("add", (self.result_buffer(op.result), 0, d), (self.buffer(op.lhs), 0, a),
+            raise CimcError(f"lower-to-isa: {op.name} over {len(loops)} non-mergeable dims exceeds {cim.MAX_LOOPS} loops")
+        kind = {graph.AddOp: "add", graph.MulOp: "mul"}[type(op)]
+        self.emit(cim.BinaryOp(kind, (self.result_buffer(op.result), 0, d), (self.buffer(op.lhs), 0, a),
                                (self.buffer(op.rhs), 0, b), loops))
+
+    def concat(self, op: graph.ConcatOp) -> None:
+        out_shape = shape_of(op.result)
+        axis = op.axis.value.data % len(out_shape)
+        outer, inner = numel(out_shape[:axis]), numel(out_shape[axis + 1:])
+        out = self.result_buffer(op.result)
+        offset = 0
+        for value in op.inputs:
+            block = shape_of(value)[axis] * inner
+            loops, (dst, src) = collapse_loops([outer, block], [out_shape[axis] * inner, 1], [block, 1])
+            self.emit(cim.CopyOp((out, offset, dst), (self.buffer(value), 0, src), loops))
+            offset += block
+
+    def transpose(self, op: graph.TransposeOp) -> None:
+        in_strides = contiguous_strides(shape_of(op.input))
+        out_shape = shape_of(op.result)
+        loops, (dst, src) = collapse_loops(list(out_shape), contiguous_strides(out_shape),
+                                           [in_strides[p] for p in ints(op.perm)])
+        if len(loops) > cim.MAX_LOOPS:
+            raise CimcError(f"lower-to-isa: graph.transpose needs {len(loops)} loops, more than {cim.MAX_LOOPS}")
+        self.emit(cim.CopyOp((self.result_buffer(op.result), 0, dst), (self.buffer(op.input), 0, src), loops))
+
+    def pad(self, op: graph.PadOp) -> None:
+        shape, out_shape = shape_of(op.input), shape_of(op.result)
+        out_strides = contiguous_strides(out_shape)
+        begins = ints(op.pads)[: len(shape)]
+        out = self.result_buffer(op.result)
+        self.emit(cim.FillOp((out, 0, [1]), op.value.value.data, [numel(out_shape)]))
+        loops, (dst, src) = collapse_loops(list(shape), out_strides, contiguous_strides(shape))
+        if len(loops) > cim.MAX_LOOPS:
+            raise CimcError(f"lower-to-isa: graph.pad needs {len(loops)} loops, more than {cim.MAX_LOOPS}")
+        start = sum(b * s for b, s in zip(begins, out_strides))
+        self.emit(cim.CopyOp((out, start, dst), (self.buffer(op.input), 0, src), loops))
+
+    def softmax(self, op: graph.SoftmaxOp) -> None:
+        """max, x - max, exp, sum, divide: five vector instructions over the reduced dims."""
+        shape = shape_of(op.input)
+        strides = contiguous_strides(shape)
+        reduced = set(op.reduced_dims())
+        outer = [d for d in range(len(shape)) if d not in reduced]
+        outer_shape = [shape[d] for d in outer] or [1]
+        outer_strides = contiguous_strides(outer_shape)
+        o_loops, (o_x, o_m) = collapse_loops(outer_shape, [strides[d] for d in outer] or [0], outer_strides)
+        r_loops, (r_x,) = collapse_loops([shape[d] for d in sorted(reduced)], [strides[d] for d in sorted(reduced)])
+        loops = o_loops + r_loops
+        if len(loops) > cim.MAX_LOOPS:
+            raise CimcError(f"lower-to-isa: graph.softmax needs {len(loops)} loops, more than {cim.MAX_LOOPS}")
+        x, out = self.buffer(op.input), self.result_buffer(op.result)
+        stat = self.alloc("scratch", numel(outer_shape))
+        stat.name_hint = "softmax_stat"
+        everywhere, zeros = o_x + r_x, [0] * len(r_x)
+        self.emit(cim.ReduceOp("max", (stat, 0, o_m), (x, 0, everywhere), loops, len(r_loops)))
+        self.emit(cim.BinaryOp("sub", (out, 0, everywhere), (x, 0, everywhere), (stat, 0, o_m + zeros), loops))
+        self.emit(cim.UnaryOp("exp", (out, 0, [1]), (out, 0, [1]), [numel(shape)]))
+        self.emit(cim.ReduceOp("sum", (stat, 0, o_m), (out, 0, everywhere), loops, len(r_loops)))
+        self.emit(cim.BinaryOp("div", (out, 0, everywhere), (out, 0, everywhere), (stat, 0, o_m + zeros), loops))
+
+    def lrn(self, op: graph.LrnOp) -> None:
+        """x / (bias + alpha/size * window sum of x^2 over channels) ^ beta, on the vector unit."""
+        n, c, h, w = shape_of(op.input)
+        size = op.size.value.data
+        before = (size - 1) // 2
+        cp, hw = c + size - 1, h * w
+        x, out = self.buffer(op.input), self.result_buffer(op.result)
+        squares = self.alloc("scratch", n * cp * hw)
+        squares.name_hint = "lrn_squares"
+        self.emit(cim.FillOp((squares, 0, [1]), 0.0, [n * cp * hw]))
+        self.emit(cim.BinaryOp("mul", (squares, before * hw, [cp * hw, 1]), (x, 0, [c * hw, 1]), (x, 0, [c * hw, 1]),
+                               [n, c * hw]))
+        self.emit(cim.ReduceOp("sum", (out, 0, [c * hw, hw, 1]), (squares, 0, [cp * hw, hw, 1, hw]),
+                               [n, c, hw, size], 1))
+        self.emit(cim.UnaryOp("affine", (out, 0, [1]), (out, 0, [1]), [n * c * hw],
+                              op.alpha.value.data / size, op.bias.value.data))
+        self.emit(cim.UnaryOp("pow", (out, 0, [1]), (out, 0, [1]), [n * c * hw], -op.beta.value.data))
+        self.emit(cim.BinaryOp("mul", (out, 0, [1]), (out, 0, [1]), (x, 0, [1]), [n * c * hw]))
 
     def col2im(self, op: xbar.Col2imOp) -> None:
         n, c, oh, ow = shape_of(op.result)
@@ -256,8 +359,18 @@ class _Lowering:
         graph.MaxPoolOp: pool,
         graph.AvgPoolOp: pool,
         graph.GlobalAvgPoolOp: global_avgpool,
-        graph.ReluOp: relu,
-        graph.AddOp: add,
+        graph.ReluOp: unary,
+        graph.SigmoidOp: unary,
+        graph.TanhOp: unary,
+        graph.ClipOp: unary,
+        graph.LeakyReluOp: unary,
+        graph.AddOp: binary,
+        graph.MulOp: binary,
+        graph.ConcatOp: concat,
+        graph.TransposeOp: transpose,
+        graph.PadOp: pad,
+        graph.SoftmaxOp: softmax,
+        graph.LrnOp: lrn,
     }
 
     # -- the function ---------------------------------------------------------------------------

@@ -71,17 +71,17 @@ def test_model_is_not_modified():
 
 
 @pytest.mark.parametrize("node,inits,message", [
-    (helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[2, 2], ceil_mode=1, name="mp"), [],
-     "MaxPool node 'mp': attribute ceil_mode=1 is not supported"),
+    (helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[2, 2], storage_order=1, name="mp"), [],
+     "MaxPool node 'mp': attribute storage_order=1 is not supported"),
     (helper.make_node("Conv", ["x", "w"], ["y"], auto_pad="SAME_UPPER", name="cv"), [const("w", (2, 2, 3, 3))],
      "Conv node 'cv': attribute auto_pad='SAME_UPPER' is not supported"),
-    (helper.make_node("AveragePool", ["x"], ["y"], kernel_shape=[3, 3], pads=[1, 1, 1, 1], name="ap"), [],
-     "AveragePool node 'ap': attribute count_include_pad=0 with non-zero pads is not supported"),
+    (helper.make_node("AveragePool", ["x"], ["y"], kernel_shape=[3, 3], ceil_mode=1, count_include_pad=1, name="ap"),
+     [], "AveragePool node 'ap': attributes ceil_mode=1 with count_include_pad=1 are not supported together"),
     (helper.make_node("Conv", ["x", "x"], ["y"], name="cv2"), [],
      "Conv node 'cv2': weight 'x' must be a constant"),
     (helper.make_node("Relu", ["x"], ["y"], name="r", alpha=1.0), [],
      "Relu node 'r': attribute 'alpha' is not supported"),
-    (helper.make_node("Tanh", ["x"], ["y"], name="t"), [], "unsupported op 'Tanh' in node 't'"),
+    (helper.make_node("Softsign", ["x"], ["y"], name="t"), [], "unsupported op 'Softsign' in node 't'"),
     (helper.make_node("Relu", ["x"], ["y"], name="r2", domain="com.example"), [],
      "unsupported op 'Relu' (domain 'com.example') in node 'r2'"),
 ])

@@ -93,13 +93,14 @@ builtin.module attributes {cimc.arch = {xbar_rows = 4 : i64, xbar_cols = 3 : i64
 // -----
 
 // flatten and reshape are views sharing their input's buffer, even as an output; a 2x1
-// operand broadcast over columns has column stride 0; avgpool pads with zeros. Without
+// operand broadcast over columns has column stride 0; avgpool with count_include_pad pads
+// with zeros and takes the mean over the whole window. Without
 // cimc.name, I/O are named argN / resN and layers after the op.
 
 func.func @views(%x: tensor<1x2x2x2xf32>, %b: tensor<2x1xf32>) -> (tensor<2x4xf32>, tensor<1x2x2x2xf32>, tensor<2x4xf32>) {
   %f = graph.flatten %x axis 2 : (tensor<1x2x2x2xf32>) -> tensor<2x4xf32>
   %r = graph.reshape %f shape [0, -1] : (tensor<2x4xf32>) -> tensor<2x4xf32>
-  %a = graph.avgpool %x kernel [2, 2] strides [1, 1] pads [1, 1, 0, 0] dilations [1, 1] : (tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32>
+  %a = graph.avgpool %x kernel [2, 2] strides [1, 1] pads [1, 1, 0, 0] dilations [1, 1] count_include_pad : (tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32>
   %s = graph.add %r, %b : (tensor<2x4xf32>, tensor<2x1xf32>) -> tensor<2x4xf32>
   func.return %r, %a, %s : tensor<2x4xf32>, tensor<1x2x2x2xf32>, tensor<2x4xf32>
 }
@@ -195,4 +196,24 @@ func.func @shared_tile(%x: tensor<1x4xf32>) -> (tensor<1x2xf32>, tensor<1x2xf32>
 // CHECK-NEXT:   }
 // CHECK-NEXT:   cim.output "res0" [[S]] shape [1, 2]
 // CHECK-NEXT:   cim.output "res1" [[T0]] shape [1, 2]
+// CHECK-NEXT: }
+
+// -----
+
+// avgpool without count_include_pad divides each window sum by the number of its positions
+// inside the input: the counts are pooled from a zero-padded plane of ones.
+
+func.func @avg_exclude_pad(%x: tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32> {
+  %a = graph.avgpool %x kernel [2, 2] strides [1, 1] pads [1, 1, 0, 0] dilations [1, 1] : (tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32>
+  func.return %a : tensor<1x2x2x2xf32>
+}
+
+// CHECK:      cim.layer "graph.avgpool" {
+// CHECK-NEXT:   cim.fill [[XPAD:%[^ ]+]][0] [1] value 0.000000e+00 loops [18]
+// CHECK-NEXT:   cim.copy [[XPAD]][4] [9, 3, 1] from [[X:%[^ ]+]][0] [4, 2, 1] loops [2, 2, 2]
+// CHECK-NEXT:   cim.fill [[ONES:%[^ ]+]][0] [1] value 0.000000e+00 loops [9]
+// CHECK-NEXT:   cim.fill [[ONES]][4] [3, 1] value 1.000000e+00 loops [2, 2]
+// CHECK-NEXT:   cim.reduce "sum" [[COUNTS:%[^ ]+]][0] [2, 1] from [[ONES]][0] [3, 1, 3, 1] loops [2, 2, 2, 2] reduce 2
+// CHECK-NEXT:   cim.reduce "sum" [[A:%[^ ]+]][0] [4, 2, 1] from [[XPAD]][0] [9, 3, 1, 3, 1] loops [2, 2, 2, 2, 2] reduce 2
+// CHECK-NEXT:   cim.binary "div" [[A]][0] [4, 1] from [[A]][0] [4, 1], [[COUNTS]][0] [0, 1] loops [2, 4]
 // CHECK-NEXT: }

@@ -174,22 +174,22 @@ cim.stream core 0 {
 cim.stream core 0 {
   %a = cim.alloc "activation" size 16 : !cim.buffer
   cim.layer "l" {
-    cim.unary "sigmoid" %a[0] [1] from %a[0] [1] loops [4]
+    cim.unary "softplus" %a[0] [1] from %a[0] [1] loops [4]
   }
 }
 
-// CHECK: cim.unary: kind must be one of relu, got "sigmoid"
+// CHECK: cim.unary: kind must be one of relu, clip, leaky_relu, sigmoid, tanh, exp, affine, pow, got "softplus"
 
 // -----
 
 cim.stream core 0 {
   %a = cim.alloc "activation" size 16 : !cim.buffer
   cim.layer "l" {
-    cim.binary "div" %a[0] [1] from %a[0] [1], %a[0] [1] loops [4]
+    cim.binary "pow" %a[0] [1] from %a[0] [1], %a[0] [1] loops [4]
   }
 }
 
-// CHECK: cim.binary: kind must be one of add, sub, mul, max, got "div"
+// CHECK: cim.binary: kind must be one of add, sub, mul, max, min, div, got "pow"
 
 // -----
 
