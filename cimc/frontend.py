@@ -72,6 +72,7 @@ class _Importer:
         self.weight_values: dict[str, SSAValue] = {}
         self.node: onnx.NodeProto | None = None
         self.node_name = ""
+        self.consumed = {name for node in self.graph.node for name in node.input} | {o.name for o in self.graph.output}
         self.builder: Builder
 
     # -- helpers -----------------------------------------------------------------------------
@@ -104,20 +105,20 @@ class _Importer:
             raise self.error(f"{what} '{name}' must be a constant (an initializer or Constant node)")
         return self.constants[name]
 
-    def weight(self, name: str, array: np.ndarray | None = None) -> SSAValue:
-        """A graph.weight for a constant; `array` stores a transformed copy under a new handle."""
-        if array is None and name in self.weight_values:
-            return self.weight_values[name]
-        data = self.constants[name] if array is None else array
-        if data.dtype.kind not in "fiu":
-            raise self.error(f"constant '{name}' has dtype {data.dtype}, expected a number type")
-        # a transformed copy (Gemm's alpha/beta/transB folded in) gets a handle of its own
-        handle = self.weights.add(name if array is None else f"{name}.folded", data.astype(np.float32))
-        op = self.builder.insert(graph.WeightOp(handle, tensor(data.shape)))
+    def constant_value(self, name: str, array: np.ndarray) -> SSAValue:
+        """A graph.weight holding `array` (stored under `name`, or `name.N` if taken)."""
+        if array.dtype.kind not in "fiub":
+            raise self.error(f"constant '{name}' has dtype {array.dtype}, expected a number type")
+        handle = self.weights.add(name, array.astype(np.float32))
+        op = self.builder.insert(graph.WeightOp(handle, tensor(array.shape)))
         op.result.name_hint = _ssa_name(handle)
-        if array is None:
-            self.weight_values[name] = op.result
         return op.result
+
+    def weight(self, name: str) -> SSAValue:
+        """The graph.weight of constant `name`, made on first use."""
+        if name not in self.weight_values:
+            self.weight_values[name] = self.constant_value(name, self.constants[name])
+        return self.weight_values[name]
 
     def operand(self, name: str) -> SSAValue:
         if name in self.values:
@@ -132,9 +133,9 @@ class _Importer:
         self.builder.insert(op)
         return op.results[0]
 
-    def emit(self, op: Operation) -> None:
-        """Insert the op computing the current node's output."""
-        self.outputs(1)
+    def emit(self, op: Operation, outputs: int = 1) -> None:
+        """Insert the op computing the current node's (first) output; `outputs` it may declare."""
+        self.outputs(outputs)
         out = self.node.output[0]
         self.insert(op).name_hint = _ssa_name(out)
         self.values[out] = op.results[0]
@@ -163,50 +164,46 @@ class _Importer:
         a = self.attrs({"auto_pad": "NOTSET", "dilations": None, "group": 1, "kernel_shape": None,
                         "pads": None, "strides": None})
         x, w, *b = self.node.input
-        w_arr = self.constant(w, "weight")
-        if w_arr.ndim != 4:
-            raise self.error(f"weight '{w}' has rank {w_arr.ndim}; only 2-D convolutions (rank-4 weights) are supported")
-        strides, pads, dilations = self.window(a, w_arr.shape[2:])
-        bias = None
-        if b and b[0]:
-            self.constant(b[0], "bias")
-            bias = self.weight(b[0])
-        self.outputs(1)
-        self.emit(graph.ConvOp(self.operand(x), self.weight(w), bias, strides, pads, dilations, a["group"],
-                               tensor([-1] * 4)))
+        weight = self.operand(w)
+        shape = weight.type.get_shape()
+        if len(shape) != 4:
+            raise self.error(f"weight '{w}' has rank {len(shape)}; only 2-D convolutions (rank-4 weights) are supported")
+        strides, pads, dilations = self.window(a, shape[2:] if w in self.constants else a["kernel_shape"])
+        bias = self.operand(b[0]) if b and b[0] else None
+        self.emit(graph.ConvOp(self.operand(x), weight, bias, strides, pads, dilations, a["group"], tensor([-1] * 4)))
+
+    def scaled(self, value: SSAValue, factor: float, what: str) -> SSAValue:
+        """value * factor, as an op canonicalize folds away when value is a constant."""
+        if factor == 1.0:
+            return value
+        scalar = self.constant_value(f"{self.node_name}.{what}", np.array(factor, np.float32))
+        return self.insert(graph.MulOp.create(operands=[value, scalar], result_types=[value.type]))
 
     def gemm(self) -> None:
+        """Gemm as a graph.gemm over transposes and scalings of its operands, which canonicalize
+        folds into the weights when B and C are constants."""
         a = self.attrs({"alpha": 1.0, "beta": 1.0, "transA": 0, "transB": 0})
         x, w, *c = self.node.input
-        w_arr = self.constant(w, "weight B")
-        if w_arr.ndim != 2:
-            raise self.error(f"weight B '{w}' must have rank 2, got {w_arr.ndim}")
-        if a["transB"] or a["alpha"] != 1.0:
-            weight = self.weight(w, (w_arr.T if a["transB"] else w_arr) * np.float32(a["alpha"]))
-        else:
-            weight = self.weight(w)
-        bias = None
-        if c and c[0]:
-            c_arr = self.constant(c[0], "bias C")
-            bias = self.weight(c[0], c_arr * np.float32(a["beta"])) if a["beta"] != 1.0 else self.weight(c[0])
-        self.outputs(1)
-        a_value = self.operand(x)
-        if len(a_value.type.get_shape()) != 2:
-            raise self.error(f"input A '{x}' must have rank 2, got {len(a_value.type.get_shape())}")
+        a_value, weight = self.operand(x), self.operand(w)
+        for name, value, what in ((x, a_value, "A"), (w, weight, "B")):
+            if len(value.type.get_shape()) != 2:
+                raise self.error(f"input {what} '{name}' must have rank 2, got {len(value.type.get_shape())}")
         if a["transA"]:
             a_value = self.insert(graph.TransposeOp(a_value, [1, 0], tensor([-1, -1])))
+        if a["transB"]:
+            weight = self.insert(graph.TransposeOp(weight, [1, 0], tensor([-1, -1])))
+        weight = self.scaled(weight, a["alpha"], "alpha")
+        bias = self.scaled(self.operand(c[0]), a["beta"], "beta") if c and c[0] else None
         self.emit(graph.GemmOp(a_value, weight, bias, tensor([-1, -1])))
 
     def matmul(self) -> None:
         self.attrs({})
         x, w = self.node.input
-        w_arr = self.constant(w, "weight B")
-        if w_arr.ndim != 2:
-            raise self.error(f"weight B '{w}' must have rank 2, got {w_arr.ndim}")
-        rank = len(self.operand(x).type.get_shape())
-        if rank != 2:
-            raise self.error(f"input A '{x}' has rank {rank}; only 2-D MatMul is supported")
-        self.emit(graph.GemmOp(self.operand(x), self.weight(w), None, tensor([-1, -1])))
+        for name, what in ((x, "A"), (w, "B")):
+            rank = len(self.operand(name).type.get_shape())
+            if rank != 2:
+                raise self.error(f"input {what} '{name}' has rank {rank}; only 2-D MatMul is supported")
+        self.emit(graph.GemmOp(self.operand(x), self.operand(w), None, tensor([-1, -1])))
 
     def pool(self, op: type[graph.PoolOp]) -> None:
         supported = {"auto_pad": "NOTSET", "ceil_mode": 0, "dilations": None, "kernel_shape": None,
@@ -260,10 +257,11 @@ class _Importer:
         if not rest:
             self.emit(graph.IdentityOp.create(operands=[total], result_types=[total.type]))
 
-    def elementwise(self, op: type[graph.ElementwiseOp]) -> None:
-        self.attrs({})
+    def elementwise(self, op: type[graph.ElementwiseOp], outputs: int = 1) -> None:
+        if op is not graph.IdentityOp:
+            self.attrs({})
         x = self.operand(self.node.input[0])
-        self.emit(op.create(operands=[x], result_types=[tensor([-1] * len(x.type.get_shape()))]))
+        self.emit(op.create(operands=[x], result_types=[tensor([-1] * len(x.type.get_shape()))]), outputs)
 
     def dropout(self) -> None:
         a = self.attrs({"ratio": 0.5, "seed": 0, "is_test": 1, "training_mode": 0})
@@ -272,10 +270,13 @@ class _Importer:
                 raise self.unsupported_value("training_mode", 1)
         if not a["is_test"]:
             raise self.unsupported_value("is_test", 0)
-        self.outputs(1)
-        self.elementwise(graph.IdentityOp)
+        if len(self.node.output) > 1 and self.node.output[1] in self.consumed:
+            raise self.error(f"output mask '{self.node.output[1]}' is used; at inference it is all ones, "
+                             "which cimc does not produce")
+        self.elementwise(graph.IdentityOp, outputs=len(self.node.output))
 
     def identity(self) -> None:
+        self.attrs({})
         self.elementwise(graph.IdentityOp)
 
     def clip(self) -> None:

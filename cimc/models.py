@@ -45,6 +45,45 @@ class _GraphBuilder:
         b = self.bias(f"{name}.bias", fan_out)
         return self.node("Gemm", [x, w, b], name, transB=1)
 
+    def weight(self, name: str, shape: tuple[int, ...], fan_in: int, gain: float) -> str:
+        """A weight of std sqrt(gain / fan_in): gain 2 (He) before a rectifier, 1 before a linear
+        layer or a residual sum, less for a classifier."""
+        std = np.sqrt(gain / fan_in)
+        self.initializers.append(numpy_helper.from_array((self.rng.standard_normal(shape) * std).astype(np.float32), name))
+        return name
+
+    def constant(self, name: str, value: np.ndarray) -> str:
+        """An initializer holding `value`, added once (later calls with the same name reuse it)."""
+        if all(init.name != name for init in self.initializers):
+            self.initializers.append(numpy_helper.from_array(value, name))
+        return name
+
+    def batchnorm(self, x: str, name: str, c: int, gain: float = 1.0) -> str:
+        """BatchNormalization with random inference statistics: scale gain * (1 + 0.1 N), bias and
+        mean 0.01 N, variance uniform 0.5..1.5 (so it neither normalizes nor blows up)."""
+        rng = self.rng
+        params = {"scale": (1.0 + 0.1 * rng.standard_normal(c)) * gain, "bias": 0.01 * rng.standard_normal(c),
+                  "mean": 0.01 * rng.standard_normal(c), "var": rng.uniform(0.5, 1.5, c)}
+        names = [self.constant(f"{name}.{k}", v.astype(np.float32)) for k, v in params.items()]
+        return self.node("BatchNormalization", [x, *names], name, epsilon=1e-5)
+
+    def clip(self, x: str, name: str, lo: float, hi: float) -> str:
+        """Clip (opset >= 11 takes min and max as inputs: shared scalar initializers)."""
+        lo_name = self.constant(f"clip.min.{lo:g}", np.array(lo, np.float32))
+        hi_name = self.constant(f"clip.max.{hi:g}", np.array(hi, np.float32))
+        return self.node("Clip", [x, lo_name, hi_name], name)
+
+    def conv_bn(self, x: str, name: str, cin: int, cout: int, k: int, stride: int = 1, group: int = 1,
+                relu6: bool = True, bn_gain: float = 1.0) -> str:
+        """Conv without bias (k x k, same padding) -> BatchNormalization -> Clip(0, 6) if relu6."""
+        fan_in = cin // group * k * k
+        w = self.weight(f"{name}.weight", (cout, cin // group, k, k), fan_in, 2.0 if relu6 else 1.0)
+        p = (k - 1) // 2
+        x = self.node("Conv", [x, w], name, kernel_shape=[k, k], strides=[stride, stride], pads=[p, p, p, p],
+                      group=group)
+        x = self.batchnorm(x, f"{name}.bn", cout, bn_gain)
+        return self.clip(x, f"{name}.relu6", 0.0, 6.0) if relu6 else x
+
     def model(self, name: str, inputs: dict[str, list[int]], output: str, out_shape: list[int]) -> onnx.ModelProto:
         graph = helper.make_graph(
             self.nodes, name,
@@ -100,3 +139,55 @@ def conv_net(size: int = 32, seed: int = 0) -> onnx.ModelProto:
     g.initializers.append(shape)
     g.node("Reshape", [x, "shape"], "logits")
     return g.model("conv_net", {"input": [1, 3, size, size]}, "logits", [1, 10])
+
+
+# MobileNetV2's inverted residual stages: (expansion t, output channels c, blocks n, first stride s)
+MOBILENET_V2_BLOCKS: tuple[tuple[int, int, int, int], ...] = (
+    (1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1), (6, 160, 3, 2), (6, 320, 1, 1))
+
+
+def _divisible(c: float, by: int = 8) -> int:
+    """Round channels to a multiple of 8, not below 90% of c (MobileNet's rule)."""
+    rounded = max(by, int(c + by / 2) // by * by)
+    return rounded + by if rounded < 0.9 * c else rounded
+
+
+def mobilenet_v2(seed: int = 0, size: int = 224, width: float = 1.0,
+                 blocks: tuple[tuple[int, int, int, int], ...] = MOBILENET_V2_BLOCKS) -> onnx.ModelProto:
+    """MobileNetV2 on 1x3xSIZExSIZE inputs: stem conv 3x3 stride 2 + BatchNormalization +
+    Clip(0, 6); inverted residual blocks (1x1 expand conv + BN + Clip, 3x3 depthwise conv
+    (group = channels) + BN + Clip, 1x1 project conv + BN, and a residual Add when the stride
+    is 1 and the channels match); 1x1 conv to 1280 * width channels + BN + Clip;
+    GlobalAveragePool, Flatten and Gemm to 1000 classes. `blocks` lists the stages as
+    (expansion, channels, repeats, first stride); channels are scaled by `width`.
+
+    The last BatchNormalization of a residual branch has a small scale (0.25) and the
+    classifier a small gain, so activations stay in a sane range and the logits are of order 1.
+    """
+    if size < 32:
+        raise ValueError(f"mobilenet_v2 needs an input of at least 32x32, got {size}")
+    g = _GraphBuilder(seed)
+    cin = _divisible(32 * width)
+    x = g.conv_bn("input", "stem", 3, cin, 3, stride=2)
+    for stage, (t, c, n, s) in enumerate(blocks):
+        cout = _divisible(c * width)
+        for i in range(n):
+            stride = s if i == 0 else 1
+            residual = stride == 1 and cin == cout
+            name = f"block{stage}_{i}"
+            hidden = cin * t
+            y = x
+            if t != 1:
+                y = g.conv_bn(y, f"{name}.expand", cin, hidden, 1)
+            y = g.conv_bn(y, f"{name}.dw", hidden, hidden, 3, stride=stride, group=hidden)
+            y = g.conv_bn(y, f"{name}.project", hidden, cout, 1, relu6=False, bn_gain=0.25 if residual else 1.0)
+            x = g.node("Add", [x, y], f"{name}.add") if residual else y
+            cin = cout
+    last = _divisible(1280 * width)
+    x = g.conv_bn(x, "head", cin, last, 1)
+    x = g.node("GlobalAveragePool", [x], "gap")
+    x = g.node("Flatten", [x], "flatten", axis=1)
+    w = g.weight("classifier.weight", (1000, last), last, 0.25)
+    b = g.bias("classifier.bias", 1000)
+    x = g.node("Gemm", [x, w, b], "classifier", transB=1)
+    return g.model("mobilenet_v2", {"input": [1, 3, size, size]}, x, [1, 1000])

@@ -65,10 +65,16 @@ class _TileBuilder:
         return self.add(graph.AddOp.create(operands=[value, bias], result_types=[value.type]))
 
 
-def _require_static(op: Operation) -> None:
+def _require_static(op: graph.ConvOp | graph.GemmOp) -> None:
     for v in (*op.operands, *op.results):
         if not is_known(shape_of(v)):
             raise CimcError(f"tile-crossbars: {op.name} has a dynamic shape; run shape-infer first")
+    if not isinstance(op.weight.owner, graph.WeightOp):
+        layer = op.attributes.get(graph.LAYER_ATTR)
+        where = f" \"{layer.data}\"" if layer is not None else ""
+        raise CimcError(f"tile-crossbars: {op.name}{where}: the weight is not a graph.weight constant; a weight "
+                        "computed from the model's inputs cannot be programmed into crossbars (a constant "
+                        "subgraph is folded by canonicalize)")
 
 
 def _finish(op: Operation, tiles: _TileBuilder, rewriter: PatternRewriter) -> None:

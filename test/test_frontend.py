@@ -9,6 +9,7 @@ import pytest
 from onnx import TensorProto, helper, numpy_helper
 
 import cimc
+from cimc.dialects import graph
 from cimc.frontend import import_onnx
 from cimc.reference import onnxruntime_outputs, random_inputs, relative_error
 
@@ -36,9 +37,12 @@ def test_gemm_alpha_beta_transb_fold_into_weights():
     m = model([helper.make_node("Gemm", ["x", "w", "c"], ["y"], alpha=0.5, beta=2.0, transB=1, name="fc")],
               [("x", [3, 20])], [("y", [3, 12])], [const("w", (12, 20)), const("c", (12,), 1)])
     check_against_onnxruntime(m)
-    module, weights = import_onnx(m)
-    assert list(weights) == ["w.folded", "c.folded"]
-    np.testing.assert_allclose(weights["w.folded"], 0.5 * numpy_helper.to_array(m.graph.initializer[0]).T)
+    module, weights = cimc.lower(m, to="graph")
+    (gemm,) = [op for op in module.walk() if isinstance(op, graph.GemmOp)]
+    w, c = (numpy_helper.to_array(init) for init in m.graph.initializer)
+    np.testing.assert_allclose(weights[gemm.weight.owner.handle.data], 0.5 * w.T, rtol=1e-6)
+    np.testing.assert_allclose(weights[gemm.bias.owner.handle.data], 2.0 * c, rtol=1e-6)
+    assert len(weights) == 2  # the unfolded originals are gone
 
 
 def test_gemm_with_matrix_bias_and_reshape_with_zero():
@@ -78,7 +82,7 @@ def test_model_is_not_modified():
     (helper.make_node("AveragePool", ["x"], ["y"], kernel_shape=[3, 3], ceil_mode=1, count_include_pad=1, name="ap"),
      [], "AveragePool node 'ap': attributes ceil_mode=1 with count_include_pad=1 are not supported together"),
     (helper.make_node("Conv", ["x", "x"], ["y"], name="cv2"), [],
-     "Conv node 'cv2': weight 'x' must be a constant"),
+     "tile-crossbars: graph.conv \"cv2\": the weight is not a graph.weight constant"),
     (helper.make_node("Relu", ["x"], ["y"], name="r", alpha=1.0), [],
      "Relu node 'r': attribute 'alpha' is not supported"),
     (helper.make_node("Softsign", ["x"], ["y"], name="t"), [], "unsupported op 'Softsign' in node 't'"),
