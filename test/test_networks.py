@@ -1,0 +1,42 @@
+"""Acceptance on real networks: every light zoo net and the MobileNetV2-style net, compiled in
+fp32, match onnxruntime to 1e-4 of max |reference|; ResNet-50 and SqueezeNet also on 64x64 and
+256x256 crossbars."""
+
+from __future__ import annotations
+
+import pytest
+
+import cimc
+from cimc import models, zoo
+from cimc.reference import onnxruntime_outputs, relative_error
+
+NETS = [*zoo.ZOO_NETS, "mobilenet_v2"]
+
+
+def build(name: str):
+    return models.mobilenet_v2() if name == "mobilenet_v2" else zoo.light_model(name)
+
+
+def check(model, arch: cimc.Arch) -> cimc.Program:
+    program = cimc.compile(model, arch=arch)
+    inputs = zoo.zoo_input(model, seed=1)
+    reference = onnxruntime_outputs(model, inputs)
+    outputs = program.run(inputs)
+    assert outputs.keys() == reference.keys()
+    for name, ref in reference.items():
+        error = relative_error(outputs[name], ref)
+        assert error <= 1e-4, f"{name}: {error:.3g}"
+    return program
+
+
+@pytest.mark.parametrize("name", NETS)
+def test_network_matches_onnxruntime(name):
+    program = check(build(name), cimc.Arch(precision="fp32"))
+    report = program.report()
+    assert report.crossbars > 0 and report.mvm_instructions > 0
+
+
+@pytest.mark.parametrize("size", [64, 256])
+@pytest.mark.parametrize("name", ["resnet50", "squeezenet"])
+def test_network_on_other_crossbar_sizes(name, size):
+    check(build(name), cimc.Arch(precision="fp32", xbar_rows=size, xbar_cols=size))
