@@ -107,8 +107,12 @@ class _Importer:
 
     def constant_value(self, name: str, array: np.ndarray) -> SSAValue:
         """A graph.weight holding `array` (stored under `name`, or `name.N` if taken)."""
+        where = f"{self.where}: " if self.node is not None else ""
         if array.dtype.kind not in "fiub":
-            raise self.error(f"constant '{name}' has dtype {array.dtype}, expected a number type")
+            raise CimcError(f"{where}constant '{name}' has dtype {array.dtype}, expected a number type")
+        if array.size == 0:
+            raise CimcError(f"{where}constant '{name}' of shape {list(array.shape)} is empty; cimc does not "
+                            "compile tensors without elements")
         handle = self.weights.add(name, array.astype(np.float32))
         op = self.builder.insert(graph.WeightOp(handle, tensor(array.shape)))
         op.result.name_hint = _ssa_name(handle)
@@ -126,6 +130,27 @@ class _Importer:
         if name in self.constants:
             return self.weight(name)
         raise self.error(f"input '{name}' is not produced by any node, input or initializer")
+
+    def crossbar_weight(self, name: str) -> SSAValue:
+        """Operand `name`, which must be computed from constants only: it goes onto crossbars."""
+        value = self.operand(name)
+        if not self.is_constant(value):
+            raise self.error(f"weight '{name}' is computed from the model's inputs; crossbar weights must be "
+                             "constants (initializers, Constant nodes or ops on them)")
+        return value
+
+    @staticmethod
+    def is_constant(value: SSAValue) -> bool:
+        """Whether value is a weight or computed from weights alone."""
+        pending = [value]
+        while pending:
+            owner = pending.pop().owner
+            if isinstance(owner, graph.WeightOp):
+                continue
+            if not isinstance(owner, Operation) or not owner.operands:
+                return False
+            pending.extend(owner.operands)
+        return True
 
     def insert(self, op: Operation) -> SSAValue:
         """Insert an op of the current node that is not its output (Gemm's transA transpose, ...)."""
@@ -164,7 +189,7 @@ class _Importer:
         a = self.attrs({"auto_pad": "NOTSET", "dilations": None, "group": 1, "kernel_shape": None,
                         "pads": None, "strides": None})
         x, w, *b = self.node.input
-        weight = self.operand(w)
+        weight = self.crossbar_weight(w)
         shape = weight.type.get_shape()
         if len(shape) != 4:
             raise self.error(f"weight '{w}' has rank {len(shape)}; only 2-D convolutions (rank-4 weights) are supported")
@@ -184,7 +209,7 @@ class _Importer:
         folds into the weights when B and C are constants."""
         a = self.attrs({"alpha": 1.0, "beta": 1.0, "transA": 0, "transB": 0})
         x, w, *c = self.node.input
-        a_value, weight = self.operand(x), self.operand(w)
+        a_value, weight = self.operand(x), self.crossbar_weight(w)
         for name, value, what in ((x, a_value, "A"), (w, weight, "B")):
             if len(value.type.get_shape()) != 2:
                 raise self.error(f"input {what} '{name}' must have rank 2, got {len(value.type.get_shape())}")
@@ -203,7 +228,7 @@ class _Importer:
             rank = len(self.operand(name).type.get_shape())
             if rank != 2:
                 raise self.error(f"input {what} '{name}' has rank {rank}; only 2-D MatMul is supported")
-        self.emit(graph.GemmOp(self.operand(x), self.operand(w), None, tensor([-1, -1])))
+        self.emit(graph.GemmOp(self.operand(x), self.crossbar_weight(w), None, tensor([-1, -1])))
 
     def pool(self, op: type[graph.PoolOp]) -> None:
         supported = {"auto_pad": "NOTSET", "ceil_mode": 0, "dilations": None, "kernel_shape": None,
@@ -481,6 +506,9 @@ class _Importer:
         results = []
         for out in self.graph.output:
             if out.name in self.constants and out.name not in self.values:
+                if self.constants[out.name].size == 0:
+                    raise CimcError(f"model output '{out.name}' is an empty tensor of shape "
+                                    f"{list(self.constants[out.name].shape)}; cimc does not compile tensors without elements")
                 self.builder = Builder(InsertPoint.at_end(block))
                 self.values[out.name] = self.weight(out.name)
             if out.name not in self.values:

@@ -399,6 +399,9 @@ class _Lowering:
             for value in (*op.operands, *op.results):
                 if isinstance(value.type, TensorType) and not is_known(shape_of(value)):
                     raise CimcError(f"lower-to-isa: {op.name} has a dynamic shape; run shape-infer first")
+                if isinstance(value.type, TensorType) and numel(shape_of(value)) == 0:
+                    raise CimcError(f"lower-to-isa: {op.name} has an empty tensor; cimc does not compile tensors "
+                                    "without elements")
             if isinstance(op, xbar.MvmOp) and op.xbar is not None:
                 self.reserved_ids.add(op.xbar.value.data)
         inputs = []

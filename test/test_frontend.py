@@ -82,7 +82,7 @@ def test_model_is_not_modified():
     (helper.make_node("AveragePool", ["x"], ["y"], kernel_shape=[3, 3], ceil_mode=1, count_include_pad=1, name="ap"),
      [], "AveragePool node 'ap': attributes ceil_mode=1 with count_include_pad=1 are not supported together"),
     (helper.make_node("Conv", ["x", "x"], ["y"], name="cv2"), [],
-     "tile-crossbars: graph.conv \"cv2\": the weight is not a graph.weight constant"),
+     "Conv node 'cv2': weight 'x' is computed from the model's inputs"),
     (helper.make_node("Relu", ["x"], ["y"], name="r", alpha=1.0), [],
      "Relu node 'r': attribute 'alpha' is not supported"),
     (helper.make_node("Softsign", ["x"], ["y"], name="t"), [], "unsupported op 'Softsign' in node 't'"),

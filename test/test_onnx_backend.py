@@ -44,13 +44,7 @@ from cimc.frontend import SUPPORTED_OPS
 from cimc.onnx_backend import CimcBackend, CimcBackendRep
 from cimc.reference import relative_error
 
-KNOWN_BUGS: dict[str, str] = {
-    # case name: why cimc gets it wrong. The case's test is xfail(strict=True).
-    "test_constantofshape_int_shape_zero":
-        "ConstantOfShape of shape [0] (an empty tensor) crashes in the verifier with xdsl's "
-        "VerifyException \"cim.alloc: 'size' must be a positive multiple of 4, got 0\" instead of "
-        "a one-line CimcError refusal (or an empty result)",
-}
+KNOWN_BUGS: dict[str, str] = {}
 
 WEIGHT_INPUTS: dict[str, tuple[int, ...]] = {
     # op type: positions of the node inputs cimc requires to be constants (made initializers).
