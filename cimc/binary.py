@@ -25,7 +25,7 @@ from cimc.dialects import cim
 from cimc.dialects.cim import ELEMENT_BYTES, MAX_LOOPS
 from cimc.dialects.shapes import ints, span
 from cimc.errors import CimcError
-from cimc.weights import WeightStore, weight_matrix
+from cimc.weights import WeightStore, tile_matrix, weight_matrix
 
 MAGIC = b"CIMB"
 VERSION = 1
@@ -293,12 +293,13 @@ def encode(module: ModuleOp, weights: WeightStore) -> BinaryImage:
     crossbar_rows = []
     for decl in cim.crossbars(module).values():
         (r0, r1), (c0, c1) = ints(decl.rows), ints(decl.cols)
-        matrix = weight_matrix(weights[decl.weight.data])
-        if r1 > matrix.shape[0] or c1 > matrix.shape[1]:
+        weight = weights[decl.weight.data]
+        k, n = weight_matrix(weight).shape
+        if r1 > k or c1 > n:
             raise CimcError(f"encode: crossbar {decl.id.value.data} takes rows [{r0}, {r1}] x cols [{c0}, {c1}] of "
-                            f"weight '{decl.weight.data}', which is only {matrix.shape[0]}x{matrix.shape[1]}")
-        crossbar_rows.append((decl.id.value.data, decl.core.value.data, r1 - r0, c1 - c0,
-                              data.add(matrix[r0:r1, c0:c1])))
+                            f"weight '{decl.weight.data}', which is only {k}x{n}")
+        contents = tile_matrix(weight, (r0, r1), (c0, c1), decl.group_count)
+        crossbar_rows.append((decl.id.value.data, decl.core.value.data, *contents.shape, data.add(contents)))
 
     lifetimes = cim.buffer_lifetimes(stream)
     allocs = list(lifetimes)

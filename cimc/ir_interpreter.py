@@ -20,7 +20,7 @@ from cimc.dialects import graph, xbar
 from cimc.dialects.shapes import ints, shape_of
 from cimc.errors import CimcError
 from cimc.frontend import io_name
-from cimc.weights import WeightStore, weight_matrix
+from cimc.weights import WeightStore, tile_matrix
 
 
 def windows(x: np.ndarray, kernel, strides, pads, dilations, fill: float) -> np.ndarray:
@@ -183,9 +183,9 @@ class XbarFunctions(InterpreterFunctions):
     @impl(xbar.MvmOp)
     def run_mvm(self, interpreter: Interpreter, op: xbar.MvmOp, args: PythonValues) -> PythonValues:
         x, w = args
-        (r0, r1), (c0, c1) = op.row_range, op.col_range
+        matrix = tile_matrix(w, op.row_range, op.col_range, op.group_count)
         start = op.input_offset
-        return ((x[:, start: start + r1 - r0] @ weight_matrix(w)[r0:r1, c0:c1]).astype(np.float32),)
+        return ((x[:, start: start + matrix.shape[0]] @ matrix).astype(np.float32),)
 
     @impl(xbar.AccumulateOp)
     def run_accumulate(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:

@@ -74,6 +74,21 @@ class WeightStore:
             raise CimcError(f"weight file '{path}' is not a valid .npz: {e}") from None
 
 
+def tile_matrix(weight: np.ndarray, rows: tuple[int, int], cols: tuple[int, int], groups: int = 1) -> np.ndarray:
+    """A crossbar's contents: rows x cols of the crossbar view of `weight`, or, for `groups`
+    packed groups of a grouped conv, their column blocks placed block-diagonally (each group
+    sees only its own input rows)."""
+    (r0, r1), (c0, c1) = rows, cols
+    matrix = weight_matrix(weight)
+    if groups == 1:
+        return matrix[r0:r1, c0:c1]
+    k, n = r1 - r0, (c1 - c0) // groups
+    packed = np.zeros((groups * k, c1 - c0), np.float32)
+    for i in range(groups):
+        packed[i * k:(i + 1) * k, i * n:(i + 1) * n] = matrix[r0:r1, c0 + i * n: c0 + (i + 1) * n]
+    return packed
+
+
 def weight_matrix(weight: np.ndarray) -> np.ndarray:
     """The K x N crossbar view of a weight: a conv's OIHW as (I*H*W) x O, a gemm's K x N as is.
 

@@ -76,7 +76,8 @@ class BufferType(ParametrizedAttribute, TypeAttribute):
 @irdl_op_definition
 class CrossbarOp(IRDLOperation):
     """Crossbar `id` on `core`, programmed with rows [r0, r1) x cols [c0, c1) of the K x N
-    crossbar view of weight `weight` (see cimc.weights.weight_matrix)."""
+    crossbar view of weight `weight`, or with `groups` packed group blocks of it placed
+    block-diagonally (see cimc.weights.tile_matrix)."""
 
     name = "cim.crossbar"
     id = prop_def(IntegerAttr[I64])
@@ -84,16 +85,25 @@ class CrossbarOp(IRDLOperation):
     weight = prop_def(StringAttr)
     rows = prop_def(DenseArrayBase[I64])
     cols = prop_def(DenseArrayBase[I64])
-    assembly_format = "$id `core` $core `weight` $weight `rows` $rows `cols` $cols attr-dict"
+    groups = opt_prop_def(IntegerAttr[I64])
+    assembly_format = "$id `core` $core `weight` $weight `rows` $rows `cols` $cols (`groups` $groups^)? attr-dict"
 
-    def __init__(self, id: int, core: int, weight: str, rows: tuple[int, int], cols: tuple[int, int]):
-        super().__init__(properties={"id": IntegerAttr(id, i64), "core": IntegerAttr(core, i64),
-                                     "weight": StringAttr(weight), "rows": int_array(rows), "cols": int_array(cols)})
+    def __init__(self, id: int, core: int, weight: str, rows: tuple[int, int], cols: tuple[int, int],
+                 groups: int = 1):
+        props = {"id": IntegerAttr(id, i64), "core": IntegerAttr(core, i64), "weight": StringAttr(weight),
+                 "rows": int_array(rows), "cols": int_array(cols)}
+        if groups != 1:
+            props["groups"] = IntegerAttr(groups, i64)
+        super().__init__(properties=props)
+
+    @property
+    def group_count(self) -> int:
+        return 1 if self.groups is None else self.groups.value.data
 
     @property
     def shape(self) -> tuple[int, int]:
         (r0, r1), (c0, c1) = ints(self.rows), ints(self.cols)
-        return r1 - r0, c1 - c0
+        return self.group_count * (r1 - r0), c1 - c0
 
     def verify_(self) -> None:
         if self.id.value.data < 0 or self.core.value.data < 0:
@@ -102,6 +112,9 @@ class CrossbarOp(IRDLOperation):
             r = ints(getattr(self, name))
             if len(r) != 2 or not 0 <= r[0] < r[1]:
                 raise VerifyException(f"cim.crossbar: '{name}' must be a non-empty [begin, end] range, got {list(r)}")
+        if self.group_count < 1 or self.shape[1] % self.group_count:
+            raise VerifyException(f"cim.crossbar: 'groups' {self.group_count} must be >= 1 and divide its "
+                                  f"{self.shape[1]} columns")
 
 
 @irdl_op_definition

@@ -91,7 +91,10 @@ class MvmOp(IRDLOperation):
     M is the K x N crossbar view of `weight` (a conv's OIHW as (I*kh*kw) x O, a gemm's K x N),
     rows = [r0, r1) and cols = [c0, c1) select the tile, and r = r1 - r0. A grouped conv's
     groups share M's rows and own disjoint column ranges: the tile of group g reads input
-    columns from in0 = g*K + r0. `core` and `xbar` place the tile once it is mapped.
+    columns from in0 = g*K + r0. With `groups` G > 1 the tile packs groups g .. g+G-1 of a
+    grouped conv block-diagonally: it takes all K rows of each, reads input columns
+    [g*K, (g+G)*K) and cols spans their G column blocks (see cimc.weights.tile_matrix).
+    `core` and `xbar` place the tile once it is mapped.
     """
 
     name = "xbar.mvm"
@@ -99,6 +102,7 @@ class MvmOp(IRDLOperation):
     weight = operand_def(TensorType)
     result = result_def(TensorType)
     group = prop_def(IntegerAttr[I64])
+    groups = opt_prop_def(IntegerAttr[I64])
     rows = prop_def(DenseArrayBase[I64])
     cols = prop_def(DenseArrayBase[I64])
     core = opt_prop_def(IntegerAttr[I64])
@@ -106,15 +110,21 @@ class MvmOp(IRDLOperation):
     traits = traits_def(Pure())
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = (
-        "$input `,` $weight `group` $group `rows` $rows `cols` $cols (`core` $core^)? (`xbar` $xbar^)? "
-        "attr-dict `:` functional-type(operands, results)")
+        "$input `,` $weight `group` $group (`groups` $groups^)? `rows` $rows `cols` $cols (`core` $core^)? "
+        "(`xbar` $xbar^)? attr-dict `:` functional-type(operands, results)")
 
     def __init__(self, input: SSAValue, weight: SSAValue, group: int, rows: tuple[int, int],
-                 cols: tuple[int, int], result_type: TensorType):
-        super().__init__(
-            operands=[input, weight], result_types=[result_type],
-            properties={"group": IntegerAttr(group, i64), "rows": DenseArrayBase.from_list(i64, rows),
-                        "cols": DenseArrayBase.from_list(i64, cols)})
+                 cols: tuple[int, int], result_type: TensorType, groups: int = 1):
+        props = {"group": IntegerAttr(group, i64), "rows": DenseArrayBase.from_list(i64, rows),
+                 "cols": DenseArrayBase.from_list(i64, cols)}
+        if groups != 1:
+            props["groups"] = IntegerAttr(groups, i64)
+        super().__init__(operands=[input, weight], result_types=[result_type], properties=props)
+
+    @property
+    def group_count(self) -> int:
+        """How many groups the tile packs (1 unless `groups` says otherwise)."""
+        return 1 if self.groups is None else self.groups.value.data
 
     @property
     def row_range(self) -> tuple[int, int]:
@@ -153,9 +163,16 @@ class MvmOp(IRDLOperation):
             raise VerifyException(f"xbar.mvm: 'cols' [{c0}, {c1}] must be a non-empty range within the weight's {n} columns")
         if self.group.value.data < 0:
             raise VerifyException("xbar.mvm: 'group' must be >= 0")
+        packed = self.group_count
+        if packed < 1:
+            raise VerifyException(f"xbar.mvm: 'groups' must be >= 1, got {packed}")
+        if packed > 1 and ((r0, r1) != (0, k) or (c1 - c0) % packed or c0 != self.group.value.data * ((c1 - c0) // packed)):
+            raise VerifyException(
+                f"xbar.mvm: a tile packing {packed} groups takes all {k} rows and the column blocks of groups "
+                f"{self.group.value.data}..{self.group.value.data + packed - 1}, not rows [{r0}, {r1}] cols [{c0}, {c1}]")
         x = shape_of(self.input)
         check_rank(self, "input", x, 2)
-        end = self.input_offset + r1 - r0
+        end = self.input_offset + packed * (r1 - r0)
         if x[1] >= 0 and x[1] < end:
             raise VerifyException(
                 f"xbar.mvm: operand 'input' has {x[1]} columns but group {self.group.value.data} rows [{r0}, {r1}] read up to column {end}")

@@ -119,13 +119,14 @@ class _Lowering:
             ident = self.next_id
         core = tile.core.value.data if tile.core is not None else ident // self.arch.xbars_per_core
         rows, cols = tile.row_range, tile.col_range
-        if rows[1] - rows[0] > self.arch.xbar_rows or cols[1] - cols[0] > self.arch.xbar_cols:
-            raise CimcError(f"lower-to-isa: a {rows[1] - rows[0]}x{cols[1] - cols[0]} tile does not fit a "
+        height = tile.group_count * (rows[1] - rows[0])
+        if height > self.arch.xbar_rows or cols[1] - cols[0] > self.arch.xbar_cols:
+            raise CimcError(f"lower-to-isa: a {height}x{cols[1] - cols[0]} tile does not fit a "
                             f"{self.arch.xbar_rows}x{self.arch.xbar_cols} crossbar")
         if ident in self.crossbar_ids:
             raise CimcError(f"lower-to-isa: two tiles are placed on crossbar {ident}")
         self.crossbar_ids.add(ident)
-        self.crossbars.append(cim.CrossbarOp(ident, core, tile.weight_handle(), rows, cols))
+        self.crossbars.append(cim.CrossbarOp(ident, core, tile.weight_handle(), rows, cols, tile.group_count))
         return ident
 
     # -- the tile grid: mvm / accumulate / concat write straight into their consumer ----------

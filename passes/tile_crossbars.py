@@ -48,6 +48,17 @@ class _TileBuilder:
         k, n = xbar.matrix_shape(shape_of(weight))
         pixels = shape_of(matrix)[0]
         n_group = n // groups
+        packed = min(self.rows // k, self.cols // n_group) if groups > 1 else 1
+        if packed > 1:
+            # small groups (depthwise convs): as many as fit share a crossbar, block-diagonally
+            blocks = []
+            for g0 in range(0, groups, packed):
+                g1 = min(g0 + packed, groups)
+                blocks.append(self.add(xbar.MvmOp(matrix, weight, g0, (0, k), (g0 * n_group, g1 * n_group),
+                                                  tensor([pixels, (g1 - g0) * n_group]), groups=g1 - g0)))
+            if len(blocks) == 1:
+                return blocks[0]
+            return self.add(xbar.ConcatOp.create(operands=blocks, result_types=[tensor([pixels, n])]))
         blocks = []
         for g in range(groups):
             for c0, c1 in _tiles(n_group, self.cols):

@@ -40,3 +40,25 @@ def test_network_matches_onnxruntime(name):
 @pytest.mark.parametrize("name", ["resnet50", "squeezenet"])
 def test_network_on_other_crossbar_sizes(name, size):
     check(build(name), cimc.Arch(precision="fp32", xbar_rows=size, xbar_cols=size))
+
+
+def test_depthwise_convs_pack_groups_onto_crossbars():
+    """MobileNetV2's depthwise convs: each 3x3 group needs 9 rows and 1 column, so a 128x128
+    crossbar holds 14 groups block-diagonally, against the dense K*Cin x Cout mapping."""
+    import math
+
+    from cimc.dialects import graph
+
+    model = models.mobilenet_v2()
+    module, weights = cimc.lower(model, to="graph")
+    dense = expected = 0
+    for op in module.walk():
+        if isinstance(op, graph.ConvOp) and op.group.value.data > 1:
+            out, per_group, kh, kw = weights[op.weight.owner.handle.data].shape
+            groups = op.group.value.data
+            dense += math.ceil(groups * per_group * kh * kw / 128) * math.ceil(out / 128)
+            expected += math.ceil(groups / min(128 // (per_group * kh * kw), 128 // (out // groups)))
+    report = cimc.compile(model).report()
+    depthwise = sum(layer.crossbars for layer in report.layers if layer.name.endswith(".dw"))
+    assert depthwise == expected
+    assert depthwise * 5 < dense
