@@ -103,16 +103,18 @@ class BinaryImage:
         sections["DATA"] = self.data
         directory_end = HEADER.size + SECTION.size * len(sections)
         offset = _aligned(directory_end)
-        directory, body = b"", b"\0" * (offset - directory_end)
+        directory, body = [], [b"\0" * (offset - directory_end)]
         for tag, payload in sections.items():
-            directory += SECTION.pack(tag.encode(), offset, len(payload))
-            padded = payload + b"\0" * (_aligned(len(payload)) - len(payload))
-            body += padded
-            offset += len(padded)
-        payload = directory + body
-        header = HEADER.pack(MAGIC, VERSION, len(sections), self.arch.fingerprint(), hashlib.sha256(payload).digest(),
-                             HEADER.size + len(payload), self.memory_bytes)
-        return header + payload
+            directory.append(SECTION.pack(tag.encode(), offset, len(payload)))
+            padding = _aligned(len(payload)) - len(payload)
+            body += [payload, b"\0" * padding]
+            offset += len(payload) + padding
+        digest = hashlib.sha256()
+        for part in (*directory, *body):
+            digest.update(part)
+        header = HEADER.pack(MAGIC, VERSION, len(sections), self.arch.fingerprint(), digest.digest(), offset,
+                             self.memory_bytes)
+        return b"".join([header, *directory, *body])
 
     @classmethod
     def from_bytes(cls, raw: bytes, source: str = "binary") -> BinaryImage:
@@ -267,22 +269,32 @@ class _Strings:
 
 
 class _Data:
+    """The DATA section, gathered as chunks and joined once (it holds every weight)."""
+
     def __init__(self):
-        self.data = bytearray()
+        self.chunks: list[bytes] = []
+        self.size = 0
 
     def add(self, array: np.ndarray) -> int:
-        offset = len(self.data)
-        self.data += np.ascontiguousarray(array, "<f4").tobytes()
-        self.data += b"\0" * (_aligned(len(self.data)) - len(self.data))
+        offset = self.size
+        chunk = np.ascontiguousarray(array, "<f4").tobytes()
+        padding = _aligned(len(chunk)) - len(chunk)
+        self.chunks += [chunk, b"\0" * padding]
+        self.size += len(chunk) + padding
         return offset
+
+    def join(self) -> bytes:
+        return b"".join(self.chunks)
 
 
 # -- encoding ---------------------------------------------------------------------------------------
 
 
-def encode(module: ModuleOp, weights: WeightStore) -> BinaryImage:
-    """The binary image of a cim-level module whose buffers have addresses (after plan-memory)."""
-    module.verify()
+def encode(module: ModuleOp, weights: WeightStore, verify: bool = True) -> BinaryImage:
+    """The binary image of a cim-level module whose buffers have addresses (after plan-memory).
+    `verify=False` skips verifying a module the caller has just verified."""
+    if verify:
+        module.verify()
     arch = Arch.of_module(module)
     streams = cim.streams(module)
     if len(streams) != 1:
@@ -358,7 +370,7 @@ def encode(module: ModuleOp, weights: WeightStore) -> BinaryImage:
         bindings=np.array(bindings, BINDING),
         streams=np.array([(stream.core.value.data, 0, len(words), 0)], STREAM),
         strings=bytes(strings.data),
-        data=bytes(data.data),
+        data=data.join(),
     )
 
 

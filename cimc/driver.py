@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import NamedTuple
@@ -10,7 +11,7 @@ import numpy as np
 import onnx
 from xdsl.dialects.builtin import Builtin, ModuleOp
 from xdsl.dialects.func import Func
-from xdsl.passes import PassPipeline
+from xdsl.passes import ModulePass, PassPipeline
 
 from cimc.arch import Arch
 from cimc.binary import BinaryImage, encode
@@ -49,10 +50,12 @@ def context(weights: WeightStore | None = None) -> CimcContext:
     return ctx
 
 
-def lower(model: str | Path | onnx.ModelProto, arch: Arch | str | Path | None = None, to: str = "cim") -> Lowered:
+def lower(model: str | Path | onnx.ModelProto, arch: Arch | str | Path | None = None, to: str = "cim", *,
+          pass_seconds: dict[str, float] | None = None) -> Lowered:
     """Import an ONNX model and run the pipeline up to level `to` ("graph", "xbar" or "cim").
 
-    `arch` is an Arch, a path to an arch file, or None for the default Arch.
+    `arch` is an Arch, a path to an arch file, or None for the default Arch. `pass_seconds`,
+    if given, receives the seconds each pass (by name, summed over its runs) took.
     """
     if to not in STAGES:
         raise CimcError(f"unknown level '{to}': choose one of {', '.join(STAGES)}")
@@ -67,7 +70,15 @@ def lower(model: str | Path | onnx.ModelProto, arch: Arch | str | Path | None = 
     module, weights = import_onnx(model)
     arch.attach(module)
     passes = get_all_passes()
-    PassPipeline.parse_spec(passes, ",".join(STAGES[to])).apply(context(weights), module)
+    clock = [time.perf_counter()]
+
+    def time_pass(previous: ModulePass | None, _module: ModuleOp, _next: ModulePass | None) -> None:
+        now = time.perf_counter()
+        if previous is not None and pass_seconds is not None:
+            pass_seconds[previous.name] = pass_seconds.get(previous.name, 0.0) + now - clock[0]
+        clock[0] = now
+
+    PassPipeline.parse_spec(passes, ",".join(STAGES[to]), time_pass).apply(context(weights), module)
     module.verify()
     weights.keep_only(weight_handles(module))
     return Lowered(module, weights)
@@ -89,8 +100,15 @@ class Program:
 
     def __init__(self, image: BinaryImage, raw: bytes | None = None):
         self.image = image
-        self.raw = raw if raw is not None else image.to_bytes()
+        self._raw = raw
         self._executable: Executable | None = None
+
+    @property
+    def raw(self) -> bytes:
+        """The .cimb bytes, made on first use."""
+        if self._raw is None:
+            self._raw = self.image.to_bytes()
+        return self._raw
 
     @property
     def arch(self) -> Arch:
@@ -130,8 +148,9 @@ class Program:
         return cls(BinaryImage.from_bytes(raw, str(path)), raw)
 
 
-def compile(model: str | Path | onnx.ModelProto, arch: Arch | str | Path | None = None) -> Program:
+def compile(model: str | Path | onnx.ModelProto, arch: Arch | str | Path | None = None, *,
+            pass_seconds: dict[str, float] | None = None) -> Program:
     """Compile an ONNX model (a path or a ModelProto) for `arch` into a runnable Program."""
-    module, weights = lower(model, arch, to="cim")
-    return Program(encode(module, weights))
+    module, weights = lower(model, arch, to="cim", pass_seconds=pass_seconds)
+    return Program(encode(module, weights, verify=False))  # lower verified it
 
