@@ -25,7 +25,7 @@ from cimc.passes import get_all_passes
 from cimc.report import Report, make_report
 from cimc.weights import WeightStore
 
-GRAPH_PIPELINE = ["shape-infer", "canonicalize", "fold-batchnorm", "canonicalize"]
+GRAPH_PIPELINE = ["shape-infer", "canonicalize", "fold-batchnorm", "canonicalize", "fuse"]
 STAGES = {
     "graph": GRAPH_PIPELINE,
     "xbar": [*GRAPH_PIPELINE, "tile-crossbars"],

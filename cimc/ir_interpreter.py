@@ -32,6 +32,23 @@ def windows(x: np.ndarray, kernel, strides, pads, dilations, fill: float) -> np.
     return view[:, :, ::sh, ::sw, ::dh, ::dw]
 
 
+ACTIVATIONS = {
+    "relu": lambda y, p: np.maximum(y, np.float32(0)),
+    "sigmoid": lambda y, p: (1 / (1 + np.exp(-y.astype(np.float64)))).astype(np.float32),
+    "tanh": lambda y, p: np.tanh(y),
+    "leaky_relu": lambda y, p: np.where(y >= 0, y, np.float32(p[0]) * y).astype(np.float32),
+    "clip": lambda y, p: np.clip(y, np.float32(p[0]), np.float32(p[1])),
+}
+
+
+def activate(op: graph.EpilogueOp, y: np.ndarray) -> np.ndarray:
+    """A conv's or gemm's fused activation applied to its output."""
+    if op.epilogue is None:
+        return y
+    kind, params = op.epilogue
+    return ACTIVATIONS[kind](y, params)
+
+
 @register_impls
 class GraphFunctions(InterpreterFunctions):
     @staticmethod
@@ -54,13 +71,13 @@ class GraphFunctions(InterpreterFunctions):
         y = y.reshape(n, o, *y.shape[3:])
         if b:
             y = y + b[0].reshape(1, o, 1, 1)
-        return (y.astype(np.float32),)
+        return (activate(op, y.astype(np.float32)),)
 
     @impl(graph.GemmOp)
     def run_gemm(self, interpreter: Interpreter, op: graph.GemmOp, args: PythonValues) -> PythonValues:
         a, w, *c = args
         y = a.astype(np.float64) @ w
-        return ((y + c[0] if c else y).astype(np.float32),)
+        return (activate(op, (y + c[0] if c else y).astype(np.float32)),)
 
     @staticmethod
     def pool_windows(op: graph.PoolOp, x: np.ndarray, fill: float) -> np.ndarray:
@@ -89,30 +106,34 @@ class GraphFunctions(InterpreterFunctions):
     def run_global_avgpool(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
         return (args[0].mean(axis=(2, 3), keepdims=True, dtype=np.float64).astype(np.float32),)
 
+    @staticmethod
+    def activation(op: graph.ElementwiseOp, args: PythonValues) -> PythonValues:
+        kind, params = graph.activation_of(op)
+        return (ACTIVATIONS[kind](args[0], params),)
+
     @impl(graph.ReluOp)
-    def run_relu(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
-        return (np.maximum(args[0], np.float32(0)),)
+    def run_relu(self, interpreter: Interpreter, op: graph.ReluOp, args: PythonValues) -> PythonValues:
+        return self.activation(op, args)
 
     @impl(graph.SigmoidOp)
-    def run_sigmoid(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
-        return ((1 / (1 + np.exp(-args[0].astype(np.float64)))).astype(np.float32),)
+    def run_sigmoid(self, interpreter: Interpreter, op: graph.SigmoidOp, args: PythonValues) -> PythonValues:
+        return self.activation(op, args)
 
     @impl(graph.TanhOp)
-    def run_tanh(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
-        return (np.tanh(args[0]),)
+    def run_tanh(self, interpreter: Interpreter, op: graph.TanhOp, args: PythonValues) -> PythonValues:
+        return self.activation(op, args)
+
+    @impl(graph.LeakyReluOp)
+    def run_leaky_relu(self, interpreter: Interpreter, op: graph.LeakyReluOp, args: PythonValues) -> PythonValues:
+        return self.activation(op, args)
+
+    @impl(graph.ClipOp)
+    def run_clip(self, interpreter: Interpreter, op: graph.ClipOp, args: PythonValues) -> PythonValues:
+        return self.activation(op, args)
 
     @impl(graph.IdentityOp)
     def run_identity(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
         return (args[0],)
-
-    @impl(graph.ClipOp)
-    def run_clip(self, interpreter: Interpreter, op: graph.ClipOp, args: PythonValues) -> PythonValues:
-        return (np.clip(args[0], np.float32(op.min.value.data), np.float32(op.max.value.data)),)
-
-    @impl(graph.LeakyReluOp)
-    def run_leaky_relu(self, interpreter: Interpreter, op: graph.LeakyReluOp, args: PythonValues) -> PythonValues:
-        x = args[0]
-        return (np.where(x >= 0, x, np.float32(op.alpha.value.data) * x).astype(np.float32),)
 
     @impl(graph.AddOp)
     def run_add(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:

@@ -109,6 +109,41 @@ class WeightOp(IRDLOperation):
             raise VerifyException(f"graph.weight \"{self.handle.data}\": a weight's shape must be static")
 
 
+ACTIVATIONS = {"relu": 0, "sigmoid": 0, "tanh": 0, "leaky_relu": 1, "clip": 2}
+"""Activations a conv or gemm can apply to its output (fused by `fuse`): name -> parameters."""
+
+
+class EpilogueOp(GraphOp, abc.ABC):
+    """A conv or gemm, optionally followed by an activation on its output (`fuse` puts it there):
+    relu, sigmoid, tanh, leaky_relu [alpha] or clip [min, max]."""
+
+    activation = opt_prop_def(StringAttr)
+    activation_params = opt_prop_def(DenseArrayBase[Float32Type])
+
+    @property
+    def epilogue(self) -> tuple[str, tuple[float, ...]] | None:
+        if self.activation is None:
+            return None
+        params = tuple(self.activation_params.get_values()) if self.activation_params is not None else ()
+        return self.activation.data, params
+
+    def set_epilogue(self, kind: str, params: tuple[float, ...]) -> None:
+        self.activation = StringAttr(kind)
+        self.activation_params = DenseArrayBase.from_list(Float32Type(), list(params))
+
+    def verify_attributes(self) -> None:
+        if self.activation is None:
+            if self.activation_params is not None:
+                raise VerifyException(f"{self.name}: 'activation_params' without an 'activation'")
+            return
+        kind, params = self.epilogue
+        if kind not in ACTIVATIONS:
+            raise VerifyException(f"{self.name}: 'activation' must be one of {', '.join(ACTIVATIONS)}, got \"{kind}\"")
+        if len(params) != ACTIVATIONS[kind]:
+            raise VerifyException(f"{self.name}: activation \"{kind}\" takes {ACTIVATIONS[kind]} parameter(s), "
+                                  f"got {len(params)}")
+
+
 class WindowOp(GraphOp, abc.ABC):
     """A 2-D sliding-window op over NCHW input: conv and the pools."""
 
@@ -142,7 +177,7 @@ class WindowOp(GraphOp, abc.ABC):
 
 
 @irdl_op_definition
-class ConvOp(WindowOp):
+class ConvOp(WindowOp, EpilogueOp):
     """2-D convolution, ONNX Conv: y = conv(x, w) + b over NCHW input and OIHW weight.
 
     With `group` g, the C input channels and O output channels are split into g groups and
@@ -159,7 +194,7 @@ class ConvOp(WindowOp):
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = (
         "$input `,` $weight (`,` $bias^)? `strides` $strides `pads` $pads `dilations` $dilations "
-        "`group` $group attr-dict `:` functional-type(operands, results)")
+        "`group` $group (`activation` $activation^ $activation_params)? attr-dict `:` functional-type(operands, results)")
 
     def __init__(self, input, weight, bias, strides, pads, dilations, group: int, result_type):
         super().__init__(
@@ -174,7 +209,8 @@ class ConvOp(WindowOp):
         return shape[2], shape[3]
 
     def verify_attributes(self) -> None:
-        super().verify_attributes()
+        WindowOp.verify_attributes(self)
+        EpilogueOp.verify_attributes(self)
         if self.group.value.data < 1:
             raise VerifyException(f"graph.conv: 'group' must be >= 1, got {self.group.value.data}")
         check_rank(self, "weight", shape_of(self.weight), 4)
@@ -272,10 +308,11 @@ class GlobalAvgPoolOp(GraphOp):
 
 
 @irdl_op_definition
-class GemmOp(GraphOp):
+class GemmOp(EpilogueOp):
     """Matrix product with optional bias: y = a @ w + c, a: M x K, w: K x N, c broadcast to M x N.
 
-    ONNX Gemm's alpha, beta and transB are folded into `w` and `c` by the frontend.
+    ONNX Gemm's transposes and alpha/beta scalings are ops of their own on its operands, which
+    canonicalize folds into the weights.
     """
 
     name = "graph.gemm"
@@ -284,7 +321,9 @@ class GemmOp(GraphOp):
     bias = opt_operand_def(TensorType)
     result = result_def(TensorType)
     traits = traits_def(Pure())
-    assembly_format = "$input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)"
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = ("$input `,` $weight (`,` $bias^)? (`activation` $activation^ $activation_params)? attr-dict "
+                       "`:` functional-type(operands, results)")
 
     def __init__(self, input, weight, bias, result_type):
         super().__init__(operands=[input, weight, [bias] if bias is not None else []], result_types=[result_type])
@@ -675,6 +714,31 @@ class ReshapeOp(GraphOp):
         if numel(out) != total:
             raise VerifyException(f"graph.reshape: cannot reshape {fmt_shape(x)} ({total} elements) to {list(spec)}")
         return tuple(out)
+
+
+def activation_of(op: ElementwiseOp) -> tuple[str, tuple[float, ...]] | None:
+    """The (kind, parameters) of an elementwise op a conv or gemm can absorb, else None."""
+    if isinstance(op, ReluOp):
+        return "relu", ()
+    if isinstance(op, SigmoidOp):
+        return "sigmoid", ()
+    if isinstance(op, TanhOp):
+        return "tanh", ()
+    if isinstance(op, LeakyReluOp):
+        return "leaky_relu", (op.alpha.value.data,)
+    if isinstance(op, ClipOp):
+        return "clip", (op.min.value.data, op.max.value.data)
+    return None
+
+
+def activation_op(kind: str, params: tuple[float, ...], input, result_type) -> ElementwiseOp:
+    """The elementwise op computing activation `kind` with `params`."""
+    if kind == "leaky_relu":
+        return LeakyReluOp(input, params[0], result_type)
+    if kind == "clip":
+        return ClipOp(input, params[0], params[1], result_type)
+    op_type = {"relu": ReluOp, "sigmoid": SigmoidOp, "tanh": TanhOp}[kind]
+    return op_type.create(operands=[input], result_types=[result_type])
 
 
 Graph = Dialect(

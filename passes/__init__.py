@@ -30,8 +30,13 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         from cimc.passes.fold_batchnorm import FoldBatchNormPass
         return FoldBatchNormPass
 
+    def fuse():
+        from cimc.passes.fuse import FusePass
+        return FusePass
+
     return {
         "shape-infer": shape_infer,
+        "fuse": fuse,
         "canonicalize": canonicalize,
         "fold-batchnorm": fold_batchnorm,
         "tile-crossbars": tile_crossbars,

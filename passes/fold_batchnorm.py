@@ -64,7 +64,7 @@ class _Folder:
     def producer(self, value: SSAValue) -> graph.ConvOp | graph.GemmOp | None:
         """The conv or gemm computing `value` if nothing else uses it and its weights are constants."""
         op = value.owner
-        if not isinstance(op, (graph.ConvOp, graph.GemmOp)) or len(list(value.uses)) != 1:
+        if not isinstance(op, (graph.ConvOp, graph.GemmOp)) or len(list(value.uses)) != 1 or op.epilogue is not None:
             return None
         if _weight(op.weight) is None or (op.bias is not None and _weight(op.bias) is None):
             return None

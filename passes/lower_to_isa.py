@@ -65,6 +65,8 @@ class _Lowering:
     arch: Arch
     stream: Block = field(default_factory=Block)
     buffers: dict[SSAValue, SSAValue] = field(default_factory=dict)
+    sharers: dict[SSAValue, int] = field(default_factory=dict)
+    """How many tensor values live in each buffer (views share their input's)."""
     crossbars: list[cim.CrossbarOp] = field(default_factory=list)
     crossbar_ids: set[int] = field(default_factory=set)
     reserved_ids: set[int] = field(default_factory=set)
@@ -94,7 +96,25 @@ class _Lowering:
         buf = self.alloc(kind, numel(shape_of(value)))
         buf.name_hint = value.name_hint
         self.buffers[value] = buf
+        self.sharers[buf] = 1
         return buf
+
+    def in_place_buffer(self, result: SSAValue, operands: Sequence[SSAValue]) -> SSAValue:
+        """For an elementwise op: the buffer of an operand that dies here and has the result's
+        shape, written over in place; else a new buffer."""
+        for value in operands:
+            buf = self.buffers.get(value)
+            if (buf is not None and shape_of(value) == shape_of(result) and len(list(value.uses)) == 1
+                    and self.sharers.get(buf) == 1 and buf.owner.kind.data in ("activation", "scratch")):
+                self.buffers[result] = buf
+                return buf
+        return self.result_buffer(result)
+
+    def share(self, view: SSAValue, value: SSAValue) -> None:
+        """`view` (a reshape, ...) lives in `value`'s buffer."""
+        buf = self.buffer(value)
+        self.buffers[view] = buf
+        self.sharers[buf] = self.sharers.get(buf, 1) + 1
 
     # -- instructions -----------------------------------------------------------------------
 
@@ -169,8 +189,10 @@ class _Lowering:
         if isinstance(op, (graph.WeightOp, func.ReturnOp)):
             return
         if isinstance(op, (graph.FlattenOp, graph.ReshapeOp, graph.UnsqueezeOp, graph.IdentityOp)):
-            self.buffers[op.results[0]] = self.buffer(op.operands[0])
+            self.share(op.results[0], op.operands[0])
             return
+        if self.bias_of_col2im(op):
+            return  # col2im adds the bias as it moves the matrix to NCHW
         if isinstance(op, (xbar.MvmOp, xbar.AccumulateOp, xbar.ConcatOp)):
             if not self.fused(op.results[0]):
                 self.start_layer(op)
@@ -259,7 +281,8 @@ class _Lowering:
             graph.LeakyReluOp: lambda: ("leaky_relu", op.alpha.value.data, 0.0),
         }[type(op)]()
         count = numel(shape_of(op.input))
-        self.emit(cim.UnaryOp(kind, (self.result_buffer(op.result), 0, [1]), (self.buffer(op.input), 0, [1]),
+        src = self.buffer(op.input)
+        self.emit(cim.UnaryOp(kind, (self.in_place_buffer(op.result, [op.input]), 0, [1]), (src, 0, [1]),
                               [count], a, b))
 
     def binary(self, op: graph.BinaryElementwiseOp) -> None:
@@ -270,8 +293,9 @@ class _Lowering:
         if len(loops) > cim.MAX_LOOPS:
             raise CimcError(f"lower-to-isa: {op.name} over {len(loops)} non-mergeable dims exceeds {cim.MAX_LOOPS} loops")
         kind = {graph.AddOp: "add", graph.MulOp: "mul"}[type(op)]
-        self.emit(cim.BinaryOp(kind, (self.result_buffer(op.result), 0, d), (self.buffer(op.lhs), 0, a),
-                               (self.buffer(op.rhs), 0, b), loops))
+        lhs, rhs = self.buffer(op.lhs), self.buffer(op.rhs)
+        self.emit(cim.BinaryOp(kind, (self.in_place_buffer(op.result, [op.lhs, op.rhs]), 0, d), (lhs, 0, a),
+                               (rhs, 0, b), loops))
 
     def concat(self, op: graph.ConcatOp) -> None:
         out_shape = shape_of(op.result)
@@ -348,11 +372,28 @@ class _Lowering:
         self.emit(cim.UnaryOp("pow", (out, 0, [1]), (out, 0, [1]), [n * c * hw], -op.beta.value.data))
         self.emit(cim.BinaryOp("mul", (out, 0, [1]), (out, 0, [1]), (x, 0, [1]), [n * c * hw]))
 
+    @staticmethod
+    def bias_of_col2im(op: Operation) -> bool:
+        """Whether op is a conv's bias add (P x C matrix + C vector) that only its col2im reads."""
+        uses = list(op.results[0].uses) if isinstance(op, graph.AddOp) else []
+        return (len(uses) == 1 and isinstance(uses[0].operation, xbar.Col2imOp)
+                and len(shape_of(op.rhs)) == 1 and len(shape_of(op.lhs)) == 2)
+
     def col2im(self, op: xbar.Col2imOp) -> None:
         n, c, oh, ow = shape_of(op.result)
         pixels = oh * ow
-        loops, (dst, src) = collapse_loops([n, c, pixels], [c * pixels, pixels, 1], [pixels * c, 1, c])
-        self.emit(cim.CopyOp((self.result_buffer(op.result), 0, dst), (self.buffer(op.input), 0, src), loops))
+        matrix = op.input
+        loops = [n, c, pixels]
+        dst, src = [c * pixels, pixels, 1], [pixels * c, 1, c]
+        out = self.result_buffer(op.result)
+        if self.bias_of_col2im(matrix.owner):
+            bias = matrix.owner.rhs
+            loops, (dst, src, bias_strides) = collapse_loops(loops, dst, src, [0, 1, 0])
+            self.emit(cim.BinaryOp("add", (out, 0, dst), (self.buffer(matrix.owner.lhs), 0, src),
+                                   (self.buffer(bias), 0, bias_strides), loops))
+            return
+        loops, (dst, src) = collapse_loops(loops, dst, src)
+        self.emit(cim.CopyOp((out, 0, dst), (self.buffer(matrix), 0, src), loops))
 
     LOWERINGS = {
         xbar.Im2colOp: im2col,

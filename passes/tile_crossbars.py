@@ -88,7 +88,9 @@ def _require_static(op: graph.ConvOp | graph.GemmOp) -> None:
                         "subgraph is folded by canonicalize)")
 
 
-def _finish(op: Operation, tiles: _TileBuilder, rewriter: PatternRewriter) -> None:
+def _finish(op: graph.ConvOp | graph.GemmOp, tiles: _TileBuilder, rewriter: PatternRewriter) -> None:
+    if op.epilogue is not None:
+        tiles.add(graph.activation_op(*op.epilogue, tiles.ops[-1].results[0], op.result.type))
     layer = op.attributes.get(graph.LAYER_ATTR)
     if layer is not None:
         for new in tiles.ops:
