@@ -40,6 +40,20 @@ def io_name(fn: func.FuncOp, index: int, which: str) -> str:
     return f"{which}{index}"
 
 
+def _static_shapes(model: onnx.ModelProto) -> dict[str, tuple[int, ...]]:
+    """Static tensor shapes ONNX shape inference finds (auto_pad SAME needs them); {} if it fails."""
+    try:
+        inferred = onnx.shape_inference.infer_shapes(model)
+    except Exception:  # a model shape inference cannot handle still imports, without them
+        return {}
+    shapes = {}
+    for info in (*inferred.graph.input, *inferred.graph.value_info, *inferred.graph.output):
+        dims = info.type.tensor_type.shape.dim
+        if info.type.tensor_type.HasField("shape") and all(d.HasField("dim_value") for d in dims):
+            shapes[info.name] = tuple(d.dim_value for d in dims)
+    return shapes
+
+
 def load_model(model: str | Path | onnx.ModelProto) -> onnx.ModelProto:
     if isinstance(model, onnx.ModelProto):
         return model
@@ -73,6 +87,7 @@ class _Importer:
         self.node: onnx.NodeProto | None = None
         self.node_name = ""
         self.consumed = {name for node in self.graph.node for name in node.input} | {o.name for o in self.graph.output}
+        self.static_shapes = _static_shapes(model)
         self.builder: Builder
 
     # -- helpers -----------------------------------------------------------------------------
@@ -172,10 +187,10 @@ class _Importer:
 
     # -- ops -------------------------------------------------------------------------------
 
-    def window(self, a: dict, kernel: tuple[int, int]) -> tuple[list[int], list[int], list[int]]:
-        if a["auto_pad"] not in ("NOTSET", "VALID"):
+    def window(self, a: dict, kernel) -> tuple[list[int], list[int], list[int]]:
+        if a["auto_pad"] not in ("NOTSET", "VALID", "SAME_UPPER", "SAME_LOWER"):
             raise self.unsupported_value("auto_pad", a["auto_pad"])
-        if a.get("kernel_shape") is not None and list(a["kernel_shape"]) != list(kernel):
+        if a.get("kernel_shape") is not None and kernel is not None and list(a["kernel_shape"]) != list(kernel):
             raise self.error(f"attribute kernel_shape={list(a['kernel_shape'])} does not match the weight's {list(kernel)}")
         strides = list(a["strides"] or [1, 1])
         pads = list(a["pads"] or [0, 0, 0, 0]) if a["auto_pad"] == "NOTSET" else [0, 0, 0, 0]
@@ -183,7 +198,24 @@ class _Importer:
         for name, v, n in (("strides", strides, 2), ("pads", pads, 4), ("dilations", dilations, 2)):
             if len(v) != n:
                 raise self.error(f"attribute {name}={v} must have {n} entries (only 2-D windows are supported)")
+        if a["auto_pad"].startswith("SAME"):
+            pads = self.same_pads(a["auto_pad"], kernel, strides, dilations)
         return strides, pads, dilations
+
+    def same_pads(self, mode: str, kernel, strides: list[int], dilations: list[int]) -> list[int]:
+        """auto_pad SAME_*: pads giving ceil(size / stride) outputs, the odd one at the end (UPPER)
+        or the beginning (LOWER). Needs the input's static shape."""
+        shape = self.static_shapes.get(self.node.input[0])
+        if shape is None or kernel is None:
+            raise self.error(f"attribute auto_pad={mode!r} needs the input's shape, which ONNX shape inference "
+                             "could not give")
+        begins, ends = [], []
+        for size, k, s, d in zip(shape[2:], kernel, strides, dilations):
+            total = max(0, (-(-size // s) - 1) * s + d * (k - 1) + 1 - size)
+            small, large = total // 2, total - total // 2
+            begins.append(small if mode == "SAME_UPPER" else large)
+            ends.append(large if mode == "SAME_UPPER" else small)
+        return begins + ends
 
     def conv(self) -> None:
         a = self.attrs({"auto_pad": "NOTSET", "dilations": None, "group": 1, "kernel_shape": None,
@@ -193,7 +225,8 @@ class _Importer:
         shape = weight.type.get_shape()
         if len(shape) != 4:
             raise self.error(f"weight '{w}' has rank {len(shape)}; only 2-D convolutions (rank-4 weights) are supported")
-        strides, pads, dilations = self.window(a, shape[2:] if w in self.constants else a["kernel_shape"])
+        kernel = shape[2:] if w in self.constants else a["kernel_shape"]
+        strides, pads, dilations = self.window(a, kernel)
         bias = self.operand(b[0]) if b and b[0] else None
         self.emit(graph.ConvOp(self.operand(x), weight, bias, strides, pads, dilations, a["group"], tensor([-1] * 4)))
 
@@ -222,13 +255,14 @@ class _Importer:
         self.emit(graph.GemmOp(a_value, weight, bias, tensor([-1, -1])))
 
     def matmul(self) -> None:
+        """MatMul of an activation of rank >= 2 (leading dims as rows) by a constant matrix."""
         self.attrs({})
         x, w = self.node.input
-        for name, what in ((x, "A"), (w, "B")):
-            rank = len(self.operand(name).type.get_shape())
-            if rank != 2:
-                raise self.error(f"input {what} '{name}' has rank {rank}; only 2-D MatMul is supported")
-        self.emit(graph.GemmOp(self.operand(x), self.crossbar_weight(w), None, tensor([-1, -1])))
+        a_rank, b_rank = (len(self.operand(n).type.get_shape()) for n in (x, w))
+        if a_rank < 2 or b_rank != 2:
+            raise self.error(f"inputs A '{x}' of rank {a_rank} and B '{w}' of rank {b_rank}: cimc takes A of rank "
+                             ">= 2 and a constant B of rank 2")
+        self.emit(graph.GemmOp(self.operand(x), self.crossbar_weight(w), None, tensor([-1] * a_rank)))
 
     def pool(self, op: type[graph.PoolOp]) -> None:
         supported = {"auto_pad": "NOTSET", "ceil_mode": 0, "dilations": None, "kernel_shape": None,

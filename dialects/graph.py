@@ -309,7 +309,8 @@ class GlobalAvgPoolOp(GraphOp):
 
 @irdl_op_definition
 class GemmOp(EpilogueOp):
-    """Matrix product with optional bias: y = a @ w + c, a: M x K, w: K x N, c broadcast to M x N.
+    """Matrix product with optional bias: y = a @ w + c, a: ... x M x K (leading dims are more
+    rows), w: K x N, c broadcast to the result ... x M x N.
 
     ONNX Gemm's transposes and alpha/beta scalings are ops of their own on its operands, which
     canonicalize folds into the weights.
@@ -330,11 +331,12 @@ class GemmOp(EpilogueOp):
 
     def infer_shape(self) -> Shape:
         a, w = shape_of(self.input), shape_of(self.weight)
-        check_rank(self, "input", a, 2)
+        if len(a) < 2:
+            raise VerifyException(f"graph.gemm: operand 'input' must have rank >= 2, got {fmt_shape(a)}")
         check_rank(self, "weight", w, 2)
-        if a[1] != w[0]:
-            raise VerifyException(f"graph.gemm: operand 'input' has K = {a[1]} but 'weight' has K = {w[0]}")
-        out = (a[0], w[1])
+        if a[-1] != w[0]:
+            raise VerifyException(f"graph.gemm: operand 'input' has K = {a[-1]} but 'weight' has K = {w[0]}")
+        out = (*a[:-1], w[1])
         if self.bias is not None and broadcast(out, shape_of(self.bias), "graph.gemm bias") != out:
             raise VerifyException(
                 f"graph.gemm: operand 'bias' of shape {fmt_shape(shape_of(self.bias))} does not broadcast to {fmt_shape(out)}")

@@ -68,8 +68,9 @@ class _Folder:
             return None
         if _weight(op.weight) is None or (op.bias is not None and _weight(op.bias) is None):
             return None
-        if isinstance(op, graph.GemmOp) and op.bias is not None and len(shape_of(op.bias)) == 2:
-            return None  # a full-matrix bias: not per output column
+        if isinstance(op, graph.GemmOp) and (len(shape_of(op.result)) != 2 or
+                                             (op.bias is not None and len(shape_of(op.bias)) == 2)):
+            return None  # batched rows put the channels off dim 1; a full-matrix bias is not per column
         return op
 
     def rescale(self, op: graph.ConvOp | graph.GemmOp, scale: np.ndarray, shift: np.ndarray,

@@ -25,7 +25,7 @@ from xdsl.pattern_rewriter import (
 
 from cimc.arch import Arch
 from cimc.dialects import graph, xbar
-from cimc.dialects.shapes import ints, is_known, shape_of, tensor
+from cimc.dialects.shapes import ints, is_known, numel, shape_of, tensor
 from cimc.errors import CimcError
 
 
@@ -126,7 +126,13 @@ class TileGemm(RewritePattern):
     def match_and_rewrite(self, op: graph.GemmOp, rewriter: PatternRewriter, /) -> None:
         _require_static(op)
         tiles = _TileBuilder(self.rows, self.cols, [])
-        tiles.bias(tiles.matmul(op.input, op.weight, 1), op.bias)
+        rows = shape_of(op.input)
+        matrix = op.input
+        if len(rows) > 2:  # leading dims are more rows: a view as one matrix, and back
+            matrix = tiles.add(graph.ReshapeOp(op.input, [-1, rows[-1]], tensor([numel(rows[:-1]), rows[-1]])))
+        product = tiles.bias(tiles.matmul(matrix, op.weight, 1), op.bias)
+        if len(rows) > 2:
+            tiles.add(graph.ReshapeOp(product, list(shape_of(op.result)), op.result.type))
         _finish(op, tiles, rewriter)
 
 

@@ -77,8 +77,8 @@ def test_model_is_not_modified():
 @pytest.mark.parametrize("node,inits,message", [
     (helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[2, 2], storage_order=1, name="mp"), [],
      "MaxPool node 'mp': attribute storage_order=1 is not supported"),
-    (helper.make_node("Conv", ["x", "w"], ["y"], auto_pad="SAME_UPPER", name="cv"), [const("w", (2, 2, 3, 3))],
-     "Conv node 'cv': attribute auto_pad='SAME_UPPER' is not supported"),
+    (helper.make_node("Conv", ["x", "w"], ["y"], auto_pad="SAME_MIDDLE", name="cv"), [const("w", (2, 2, 3, 3))],
+     "Conv node 'cv': attribute auto_pad='SAME_MIDDLE' is not supported"),
     (helper.make_node("AveragePool", ["x"], ["y"], kernel_shape=[3, 3], ceil_mode=1, count_include_pad=1, name="ap"),
      [], "AveragePool node 'ap': attributes ceil_mode=1 with count_include_pad=1 are not supported together"),
     (helper.make_node("Conv", ["x", "x"], ["y"], name="cv2"), [],
@@ -134,11 +134,19 @@ def test_input_shapes_must_be_static_and_positive(dims, message):
         cimc.compile(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]))
 
 
-def test_matmul_needs_a_2d_input():
-    m = model([helper.make_node("MatMul", ["x", "w"], ["y"], name="mm")], [("x", [1, 2, 5])], [("y", [1, 2, 3])],
+def test_matmul_needs_a_matrix_input():
+    m = model([helper.make_node("MatMul", ["x", "w"], ["y"], name="mm")], [("x", [5])], [("y", [3])],
               [const("w", (5, 3))])
-    with pytest.raises(cimc.CimcError, match="MatMul node 'mm': input A 'x' has rank 3; only 2-D MatMul"):
+    with pytest.raises(cimc.CimcError, match="MatMul node 'mm': inputs A 'x' of rank 1 and B 'w' of rank 2"):
         cimc.compile(m)
+
+
+def test_batched_matmul_and_same_padding():
+    m = model([helper.make_node("Conv", ["x", "w"], ["c"], auto_pad="SAME_UPPER", strides=[2, 2]),
+               helper.make_node("MaxPool", ["c"], ["p"], kernel_shape=[2, 2], auto_pad="SAME_LOWER"),
+               helper.make_node("MatMul", ["p", "m"], ["y"])],
+              [("x", [1, 2, 7, 9])], [("y", [1, 3, 4, 6])], [const("w", (3, 2, 3, 3)), const("m", (5, 6), 2)])
+    check_against_onnxruntime(m)
 
 
 def test_bad_api_arguments_are_clear_errors():

@@ -148,11 +148,11 @@
 
 // -----
 
-%x = "test.op"() : () -> tensor<2x3x4xf32>
+%x = "test.op"() : () -> tensor<4xf32>
 %w = graph.weight "w" : tensor<4x5xf32>
-%y = graph.gemm %x, %w : (tensor<2x3x4xf32>, tensor<4x5xf32>) -> tensor<2x5xf32>
+%y = graph.gemm %x, %w : (tensor<4xf32>, tensor<4x5xf32>) -> tensor<5xf32>
 
-// CHECK: graph.gemm: operand 'input' must have rank 2, got 2x3x4
+// CHECK: graph.gemm: operand 'input' must have rank >= 2, got 4
 
 // -----
 
