@@ -19,21 +19,38 @@ from cimc.errors import CimcError
 
 
 def greedy_by_size(buffers: list[tuple[int, int, int]]) -> list[int]:
-    """Offsets for (size, first, last) buffers; overlapping lifetimes get disjoint ranges."""
-    order = sorted(range(len(buffers)), key=lambda i: (-buffers[i][0], buffers[i][1], i))
+    """Offsets for (size, first, last) buffers; overlapping lifetimes get disjoint ranges.
+
+    Buffers live throughout (consts) are stacked at the bottom; the others go largest first,
+    each at the lowest offset clear of the placed buffers it is live with, found through
+    buckets of time so that a placement looks only at buffers near it in time.
+    """
     offsets = [0] * len(buffers)
-    placed: list[int] = []
-    for i in order:
+    if not buffers:
+        return offsets
+    end = max(last for _, _, last in buffers)
+    base = 0
+    dynamic = []
+    for i, (size, first, last) in enumerate(buffers):
+        if first == 0 and last == end:
+            offsets[i], base = base, base + size
+        else:
+            dynamic.append(i)
+    width = max(1, -(-(end + 1) * 4 // max(len(dynamic), 1)))
+    buckets: dict[int, list[int]] = {}
+    for i in sorted(dynamic, key=lambda i: (-buffers[i][0], buffers[i][1], i)):
         size, first, last = buffers[i]
-        busy = sorted((offsets[j], offsets[j] + buffers[j][0]) for j in placed
+        near = {j for b in range(first // width, last // width + 1) for j in buckets.get(b, ())}
+        busy = sorted((offsets[j], offsets[j] + buffers[j][0]) for j in near
                       if buffers[j][1] <= last and first <= buffers[j][2])
-        offset = 0
+        offset = base
         for lo, hi in busy:
             if offset + size <= lo:
                 break
             offset = max(offset, hi)
         offsets[i] = offset
-        placed.append(i)
+        for b in range(first // width, last // width + 1):
+            buckets.setdefault(b, []).append(i)
     return offsets
 
 
