@@ -146,3 +146,49 @@ func.func @dynamic(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
 }
 
 // CHECK: lower-to-isa: graph.relu has a dynamic shape; run shape-infer first
+
+// -----
+
+// BatchNormalization has no instruction of its own: fold-batchnorm folds it into the conv
+// before it or turns it into a per-channel mul and add.
+
+func.func @batchnorm(%x: tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32> {
+  %s = graph.weight "bn.scale" : tensor<2xf32>
+  %y = graph.batchnorm %x, %s, %s, %s, %s epsilon 1.0e-5 : (tensor<1x2x2x2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x2x2xf32>
+  func.return %y : tensor<1x2x2x2xf32>
+}
+
+// CHECK: lower-to-isa: graph.batchnorm cannot be lowered to the cim ISA (run fold-batchnorm first)
+
+// -----
+
+// Reversing 7 dims of 2 leaves 7 loops no stride can merge; the ISA has 6.
+func.func @transpose7(%x: tensor<2x2x2x2x2x2x2xf32>) -> tensor<2x2x2x2x2x2x2xf32> {
+  %y = graph.transpose %x perm [6, 5, 4, 3, 2, 1, 0] : (tensor<2x2x2x2x2x2x2xf32>) -> tensor<2x2x2x2x2x2x2xf32>
+  func.return %y : tensor<2x2x2x2x2x2x2xf32>
+}
+
+// CHECK: lower-to-isa: graph.transpose needs 7 loops, more than 6
+
+// -----
+
+// Padding all 7 dims breaks every row into its own loop.
+func.func @pad7(%x: tensor<2x2x2x2x2x2x2xf32>) -> tensor<3x3x3x3x3x3x3xf32> {
+  %y = graph.pad %x pads [1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0] value 0.0 : (tensor<2x2x2x2x2x2x2xf32>) -> tensor<3x3x3x3x3x3x3xf32>
+  func.return %y : tensor<3x3x3x3x3x3x3xf32>
+}
+
+// CHECK: lower-to-isa: graph.pad needs 7 loops, more than 6
+
+// -----
+
+// A tile packing 3 groups of 9 rows is 27 rows tall.
+builtin.module attributes {cimc.arch = {xbar_rows = 16 : i64, xbar_cols = 16 : i64}} {
+  func.func @packed_too_tall(%x: tensor<1x27xf32>) -> tensor<1x3xf32> {
+    %w = graph.weight "dw.weight" : tensor<3x1x3x3xf32>
+    %y = xbar.mvm %x, %w group 0 groups 3 rows [0, 9] cols [0, 3] : (tensor<1x27xf32>, tensor<3x1x3x3xf32>) -> tensor<1x3xf32>
+    func.return %y : tensor<1x3xf32>
+  }
+}
+
+// CHECK: lower-to-isa: a 27x3 tile does not fit a 16x16 crossbar

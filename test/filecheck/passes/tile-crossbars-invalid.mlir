@@ -27,6 +27,28 @@ func.func @conv(%x: tensor<?x2x3x3xf32>) -> tensor<?x3x2x2xf32> {
 
 // -----
 
+// A crossbar is programmed before the run, so its weight must be a graph.weight constant,
+// not a value computed from the model's inputs.
+
+func.func @computed_weight(%x: tensor<1x2x3x3xf32>, %w: tensor<2x2x1x1xf32>) -> tensor<1x2x3x3xf32> {
+  %c = graph.conv %x, %w strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 {cimc.layer = "conv7"} : (tensor<1x2x3x3xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x3x3xf32>
+  func.return %c : tensor<1x2x3x3xf32>
+}
+
+// CHECK: tile-crossbars: graph.conv "conv7": the weight is not a graph.weight constant; a weight computed from the model's inputs cannot be programmed into crossbars (a constant subgraph is folded by canonicalize)
+
+// -----
+
+func.func @computed_gemm_weight(%x: tensor<1x3xf32>, %w: tensor<3x2xf32>) -> tensor<1x2xf32> {
+  %r = graph.relu %w : (tensor<3x2xf32>) -> tensor<3x2xf32>
+  %y = graph.gemm %x, %r : (tensor<1x3xf32>, tensor<3x2xf32>) -> tensor<1x2xf32>
+  func.return %y : tensor<1x2xf32>
+}
+
+// CHECK: tile-crossbars: graph.gemm: the weight is not a graph.weight constant; a weight computed from the model's inputs cannot be programmed into crossbars (a constant subgraph is folded by canonicalize)
+
+// -----
+
 // The passes read the target from the module's cimc.arch dictionary, checked like an arch file.
 
 builtin.module attributes {cimc.arch = {xbar_rows = 0 : i64}} {

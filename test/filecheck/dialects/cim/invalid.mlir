@@ -381,3 +381,56 @@ cim.stream core 0 {
 }
 
 // CHECK: cim.stream: holds cim.alloc, cim.input, cim.output and cim.layer, found test.op
+
+// -----
+
+// A crossbar packing `groups` group blocks splits its columns evenly among them.
+cim.crossbar 0 core 0 weight "w" rows [0, 9] cols [0, 3] groups 2
+
+// CHECK: cim.crossbar: 'groups' 2 must be >= 1 and divide its 3 columns
+
+// -----
+
+cim.crossbar 0 core 0 weight "w" rows [0, 9] cols [0, 4] groups 0
+
+// CHECK: cim.crossbar: 'groups' 0 must be >= 1 and divide its 4 columns
+
+// -----
+
+// A crossbar packing 2 groups of rows [0, 4) is 8 rows tall: one MVM reads 8 inputs.
+cim.crossbar 0 core 0 weight "w" rows [0, 4] cols [0, 2] groups 2
+cim.stream core 0 {
+  %x = cim.alloc "input" size 28 : !cim.buffer
+  %y = cim.alloc "activation" size 8 : !cim.buffer
+  cim.layer "l" {
+    cim.mvm xbar 0 %y[0] [2] from %x[0] [8] loops [1]
+  }
+}
+
+// CHECK: cim.mvm: operand 'src' touches elements [0, 8) outside its buffer of 7 elements
+
+// -----
+
+// I/O bindings sit in a stream, instructions in a layer.
+%a = "test.op"() : () -> !cim.buffer
+cim.input "x" %a shape [4]
+
+// CHECK: cim.input: must be inside a cim.stream
+
+// -----
+
+cim.stream core 0 {
+  %a = cim.alloc "activation" size 16 : !cim.buffer
+  cim.layer "l" {
+    cim.output "y" %a shape [4]
+  }
+}
+
+// CHECK: cim.output: must be inside a cim.stream
+
+// -----
+
+%a = "test.op"() : () -> !cim.buffer
+cim.unary "exp" %a[0] [1] from %a[0] [1] loops [4]
+
+// CHECK: cim.unary: must be inside a cim.layer

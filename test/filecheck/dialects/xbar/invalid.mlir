@@ -218,3 +218,57 @@
 %y = xbar.mvm %x, %w group 0 rows [0, 6] cols [0, 6] : (tensor<4x6xf32>, tensor<6x2x3xf32>) -> tensor<4x6xf32>
 
 // CHECK: xbar.mvm: operand 'weight' must be a 2-D gemm or 4-D conv weight, got 6x2x3
+
+// -----
+
+// `groups` (packed groups of a grouped conv) must be >= 1.
+%x = "test.op"() : () -> tensor<4x72xf32>
+%w = graph.weight "dw" : tensor<8x1x3x3xf32>
+%y = xbar.mvm %x, %w group 0 groups 0 rows [0, 9] cols [0, 3] : (tensor<4x72xf32>, tensor<8x1x3x3xf32>) -> tensor<4x3xf32>
+
+// CHECK: xbar.mvm: 'groups' must be >= 1, got 0
+
+// -----
+
+// A packed tile takes all K = 9 rows of each of its groups...
+%x = "test.op"() : () -> tensor<4x72xf32>
+%w = graph.weight "dw" : tensor<8x1x3x3xf32>
+%y = xbar.mvm %x, %w group 0 groups 3 rows [0, 8] cols [0, 3] : (tensor<4x72xf32>, tensor<8x1x3x3xf32>) -> tensor<4x3xf32>
+
+// CHECK: xbar.mvm: a tile packing 3 groups takes all 9 rows and the column blocks of groups 0..2, not rows [0, 8] cols [0, 3]
+
+// -----
+
+// ...and the column blocks of groups group .. group + groups - 1 (here 3..5 are [3, 6]).
+%x = "test.op"() : () -> tensor<4x72xf32>
+%w = graph.weight "dw" : tensor<8x1x3x3xf32>
+%y = xbar.mvm %x, %w group 3 groups 3 rows [0, 9] cols [0, 3] : (tensor<4x72xf32>, tensor<8x1x3x3xf32>) -> tensor<4x3xf32>
+
+// CHECK: xbar.mvm: a tile packing 3 groups takes all 9 rows and the column blocks of groups 3..5, not rows [0, 9] cols [0, 3]
+
+// -----
+
+// 4 columns do not split into 3 equal group blocks.
+%x = "test.op"() : () -> tensor<4x72xf32>
+%w = graph.weight "dw" : tensor<8x1x3x3xf32>
+%y = xbar.mvm %x, %w group 0 groups 3 rows [0, 9] cols [0, 4] : (tensor<4x72xf32>, tensor<8x1x3x3xf32>) -> tensor<4x4xf32>
+
+// CHECK: xbar.mvm: a tile packing 3 groups takes all 9 rows and the column blocks of groups 0..2, not rows [0, 9] cols [0, 4]
+
+// -----
+
+// Groups 0..2 read input columns [0, 27).
+%x = "test.op"() : () -> tensor<4x20xf32>
+%w = graph.weight "dw" : tensor<8x1x3x3xf32>
+%y = xbar.mvm %x, %w group 0 groups 3 rows [0, 9] cols [0, 3] : (tensor<4x20xf32>, tensor<8x1x3x3xf32>) -> tensor<4x3xf32>
+
+// CHECK: xbar.mvm: operand 'input' has 20 columns but group 0 rows [0, 9] read up to column 27
+
+// -----
+
+// Groups 6..8 would need columns [6, 9) of a weight with 8.
+%x = "test.op"() : () -> tensor<4x72xf32>
+%w = graph.weight "dw" : tensor<8x1x3x3xf32>
+%y = xbar.mvm %x, %w group 6 groups 3 rows [0, 9] cols [6, 9] : (tensor<4x72xf32>, tensor<8x1x3x3xf32>) -> tensor<4x3xf32>
+
+// CHECK: xbar.mvm: 'cols' [6, 9] must be a non-empty range within the weight's 8 columns

@@ -47,3 +47,29 @@ func.func @gemm(%x: tensor<2x6xf32>, %img: tensor<1x1x5x5xf32>) -> (tensor<2x3xf
 // CHECK-NEXT:    %c = xbar.im2col %img kernel [2, 2] strides [2, 2] pads [1, 1, 0, 0] dilations [1, 1] : (tensor<1x1x5x5xf32>) -> tensor<9x4xf32>
 // CHECK-NEXT:    func.return %y, %c : tensor<2x3xf32>, tensor<9x4xf32>
 // CHECK-NEXT:  }
+
+// `groups`: a tile packing several groups of a grouped conv block-diagonally. Depthwise 3x3
+// over 8 channels (K = 9 rows per group, 1 column each): groups 0..2, 3..5 and 6..7 on three
+// crossbars, each reading input columns from group * 9 on.
+
+func.func @packed(%x: tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32> {
+  %w = graph.weight "dw.weight" : tensor<8x1x3x3xf32>
+  %c = xbar.im2col %x kernel [3, 3] strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] : (tensor<1x8x4x4xf32>) -> tensor<16x72xf32>
+  %t0 = xbar.mvm %c, %w group 0 groups 3 rows [0, 9] cols [0, 3] : (tensor<16x72xf32>, tensor<8x1x3x3xf32>) -> tensor<16x3xf32>
+  %t1 = xbar.mvm %c, %w group 3 groups 3 rows [0, 9] cols [3, 6] core 1 xbar 4 : (tensor<16x72xf32>, tensor<8x1x3x3xf32>) -> tensor<16x3xf32>
+  %t2 = xbar.mvm %c, %w group 6 groups 2 rows [0, 9] cols [6, 8] : (tensor<16x72xf32>, tensor<8x1x3x3xf32>) -> tensor<16x2xf32>
+  %m = xbar.concat %t0, %t1, %t2 : (tensor<16x3xf32>, tensor<16x3xf32>, tensor<16x2xf32>) -> tensor<16x8xf32>
+  %y = xbar.col2im %m : (tensor<16x8xf32>) -> tensor<1x8x4x4xf32>
+  func.return %y : tensor<1x8x4x4xf32>
+}
+
+// CHECK-LABEL: func.func @packed(%x: tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32> {
+// CHECK-NEXT:    %w = graph.weight "dw.weight" : tensor<8x1x3x3xf32>
+// CHECK-NEXT:    %c = xbar.im2col %x kernel [3, 3] strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] : (tensor<1x8x4x4xf32>) -> tensor<16x72xf32>
+// CHECK-NEXT:    %t0 = xbar.mvm %c, %w group 0 groups 3 rows [0, 9] cols [0, 3] : (tensor<16x72xf32>, tensor<8x1x3x3xf32>) -> tensor<16x3xf32>
+// CHECK-NEXT:    %t1 = xbar.mvm %c, %w group 3 groups 3 rows [0, 9] cols [3, 6] core 1 xbar 4 : (tensor<16x72xf32>, tensor<8x1x3x3xf32>) -> tensor<16x3xf32>
+// CHECK-NEXT:    %t2 = xbar.mvm %c, %w group 6 groups 2 rows [0, 9] cols [6, 8] : (tensor<16x72xf32>, tensor<8x1x3x3xf32>) -> tensor<16x2xf32>
+// CHECK-NEXT:    %m = xbar.concat %t0, %t1, %t2 : (tensor<16x3xf32>, tensor<16x3xf32>, tensor<16x2xf32>) -> tensor<16x8xf32>
+// CHECK-NEXT:    %y = xbar.col2im %m : (tensor<16x8xf32>) -> tensor<1x8x4x4xf32>
+// CHECK-NEXT:    func.return %y : tensor<1x8x4x4xf32>
+// CHECK-NEXT:  }
