@@ -15,7 +15,8 @@ class CimcContext(Context):
     """A Context carrying the WeightStore whose arrays `graph.weight` ops name. Passes that
     compute new weights (canonicalize's constant folding, fold-batchnorm) add them here."""
 
-    weights: WeightStore = field(default_factory=WeightStore)
+    weights: WeightStore | None = None
+    """None when no weights were given (cimc-opt without --weights)."""
 
     def clone(self) -> CimcContext:
         base = super().clone()
@@ -24,6 +25,6 @@ class CimcContext(Context):
 
 def weights_of(ctx: Context, pass_name: str) -> WeightStore:
     """The weight store of a pass's context; a clear error where there is none."""
-    if not isinstance(ctx, CimcContext):
+    if not isinstance(ctx, CimcContext) or ctx.weights is None:
         raise CimcError(f"{pass_name}: needs the weights (run it from cimc, or cimc-opt --weights FILE.npz)")
     return ctx.weights

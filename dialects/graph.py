@@ -461,6 +461,11 @@ class ConcatOp(GraphOp):
     def __init__(self, inputs, axis: int, result_type):
         super().__init__(operands=[inputs], result_types=[result_type], properties={"axis": IntegerAttr(axis, i64)})
 
+    def verify_attributes(self) -> None:
+        rank = len(shape_of(self.inputs[0])) if self.inputs else 0
+        if not -rank <= self.axis.value.data < rank:
+            raise VerifyException(f"graph.concat: 'axis' {self.axis.value.data} is out of range for rank {rank}")
+
     def infer_shape(self) -> Shape:
         shapes = [shape_of(v) for v in self.inputs]
         rank = len(shapes[0])
@@ -493,6 +498,11 @@ class TransposeOp(GraphOp):
         super().__init__(operands=[input], result_types=[result_type],
                          properties={"perm": DenseArrayBase.from_list(i64, perm)})
 
+    def verify_attributes(self) -> None:
+        rank, perm = len(shape_of(self.input)), ints(self.perm)
+        if sorted(perm) != list(range(rank)):
+            raise VerifyException(f"graph.transpose: 'perm' {list(perm)} is not a permutation of the {rank} dims")
+
     def infer_shape(self) -> Shape:
         x, perm = shape_of(self.input), ints(self.perm)
         if sorted(perm) != list(range(len(x))):
@@ -515,6 +525,12 @@ class UnsqueezeOp(GraphOp):
     def __init__(self, input, axes, result_type):
         super().__init__(operands=[input], result_types=[result_type],
                          properties={"axes": DenseArrayBase.from_list(i64, axes)})
+
+    def verify_attributes(self) -> None:
+        axes = ints(self.axes)
+        rank = len(shape_of(self.input)) + len(axes)
+        if len({a % rank for a in axes if -rank <= a < rank}) != len(axes) or len(shape_of(self.result)) != rank:
+            raise VerifyException(f"graph.unsqueeze: 'axes' {list(axes)} must be distinct and in range for rank {rank}")
 
     def infer_shape(self) -> Shape:
         x = shape_of(self.input)
@@ -551,6 +567,11 @@ class SoftmaxOp(GraphOp):
         axis = self.axis.value.data % rank
         return range(axis, rank) if self.to_end is not None else range(axis, axis + 1)
 
+    def verify_attributes(self) -> None:
+        rank = len(shape_of(self.input))
+        if not -rank <= self.axis.value.data < rank:
+            raise VerifyException(f"graph.softmax: 'axis' {self.axis.value.data} is out of range for rank {rank}")
+
     def infer_shape(self) -> Shape:
         x = shape_of(self.input)
         axis = self.axis.value.data
@@ -581,13 +602,12 @@ class LrnOp(GraphOp):
             "size": IntegerAttr(size, i64), "alpha": f32_attr(alpha), "beta": f32_attr(beta), "bias": f32_attr(bias)})
 
     def verify_attributes(self) -> None:
+        check_rank(self, "input", shape_of(self.input), 4)
         if self.size.value.data < 1:
             raise VerifyException(f"graph.lrn: 'size' must be >= 1, got {self.size.value.data}")
 
     def infer_shape(self) -> Shape:
-        x = shape_of(self.input)
-        check_rank(self, "input", x, 4)
-        return x
+        return shape_of(self.input)
 
 
 @irdl_op_definition
@@ -606,6 +626,11 @@ class PadOp(GraphOp):
     def __init__(self, input, pads, value: float, result_type):
         super().__init__(operands=[input], result_types=[result_type],
                          properties={"pads": DenseArrayBase.from_list(i64, pads), "value": f32_attr(value)})
+
+    def verify_attributes(self) -> None:
+        rank, pads = len(shape_of(self.input)), ints(self.pads)
+        if len(pads) != 2 * rank or min(pads, default=0) < 0:
+            raise VerifyException(f"graph.pad: 'pads' must be {2 * rank} entries >= 0, got {list(pads)}")
 
     def infer_shape(self) -> Shape:
         x, pads = shape_of(self.input), ints(self.pads)

@@ -61,9 +61,12 @@ class _Folder:
     def new_weight(self, name: str, array: np.ndarray) -> graph.WeightOp:
         return graph.WeightOp(self.weights.add(name, array.astype(np.float32)), tensor(array.shape))
 
-    def producer(self, value: SSAValue) -> graph.ConvOp | graph.GemmOp | None:
-        """The conv or gemm computing `value` if nothing else uses it and its weights are constants."""
+    def producer(self, value: SSAValue, user: Operation) -> graph.ConvOp | graph.GemmOp | None:
+        """The conv or gemm computing `value` if `user` alone uses it, its weights are constants
+        and `user`'s result has its type (so one can stand for the other)."""
         op = value.owner
+        if user.results[0].type != value.type:
+            return None
         if not isinstance(op, (graph.ConvOp, graph.GemmOp)) or len(list(value.uses)) != 1 or op.epilogue is not None:
             return None
         if _weight(op.weight) is None or (op.bias is not None and _weight(op.bias) is None):
@@ -75,7 +78,8 @@ class _Folder:
 
     def rescale(self, op: graph.ConvOp | graph.GemmOp, scale: np.ndarray, shift: np.ndarray,
                 result: Operation, rewriter: PatternRewriter) -> None:
-        """Replace `result` (the user of op) by op with W * scale and b * scale + shift."""
+        """Replace `result` (the user of op) by op with W * scale and b * scale + shift (callers
+        check that the two have one type)."""
         channels = len(scale)
         b = self.array(op.bias).reshape(-1) if op.bias is not None else np.zeros(channels)
         b = np.broadcast_to(b, (channels,)) * scale + shift
@@ -115,7 +119,7 @@ class FoldBatchNorm(RewritePattern):
         if any(_weight(v) is None for v in (op.scale, op.bias, op.mean, op.var)):
             return
         scale, shift = _Folder.batchnorm_affine(self.folder, op)
-        producer = self.folder.producer(op.input)
+        producer = self.folder.producer(op.input, op)
         if producer is not None:
             self.folder.rescale(producer, scale, shift, op, rewriter)
             return
@@ -142,7 +146,7 @@ class FoldChannelScaleShift(RewritePattern):
         if not isinstance(op, (graph.MulOp, graph.AddOp)):
             return
         for value, const in ((op.lhs, op.rhs), (op.rhs, op.lhs)):
-            producer = self.folder.producer(value)
+            producer = self.folder.producer(value, op)
             if producer is None or _weight(const) is None or shape_of(op.result) != shape_of(value):
                 continue
             out = shape_of(value)

@@ -30,7 +30,7 @@ class FuseActivation(RewritePattern):
         producer = op.input.owner
         if activation is None or not isinstance(producer, graph.EpilogueOp) or producer.epilogue is not None:
             return
-        if len(list(producer.results[0].uses)) != 1:
+        if len(list(producer.results[0].uses)) != 1 or producer.results[0].type != op.result.type:
             return
         producer.set_epilogue(*activation)
         rewriter.notify_op_modified(producer)

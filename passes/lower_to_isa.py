@@ -377,7 +377,7 @@ class _Lowering:
         """Whether op is a conv's bias add (P x C matrix + C vector) that only its col2im reads."""
         uses = list(op.results[0].uses) if isinstance(op, graph.AddOp) else []
         return (len(uses) == 1 and isinstance(uses[0].operation, xbar.Col2imOp)
-                and len(shape_of(op.rhs)) == 1 and len(shape_of(op.lhs)) == 2)
+                and len(shape_of(op.lhs)) == 2 and shape_of(op.rhs) == shape_of(op.lhs)[1:])
 
     def col2im(self, op: xbar.Col2imOp) -> None:
         n, c, oh, ow = shape_of(op.result)

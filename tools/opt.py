@@ -10,6 +10,7 @@ from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, ParseE
 from xdsl.xdsl_opt_main import xDSLOptMain
 
 from cimc.context import CimcContext
+from cimc.errors import CimcError
 from cimc.dialects import get_all_dialects
 from cimc.passes import get_all_passes
 from cimc.weights import WeightStore
@@ -43,6 +44,8 @@ class CimcOptMain(xDSLOptMain):
     def run(self) -> None:
         if self.args.weights:
             self.ctx.weights = WeightStore.load(self.args.weights)
+        elif self.args.weights_out:
+            raise CimcError("--weights-out needs --weights: the weight store to update")
         super().run()
         if self.args.weights_out:
             self.ctx.weights.save(self.args.weights_out)

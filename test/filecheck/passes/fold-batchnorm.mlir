@@ -20,7 +20,7 @@
 // W' = W * s per output channel, b' = b * s + shift = [1, 2] * s + shift = [0.5, -1].
 
 // ERR-NOT: Traceback
-// ERR:     cimc-opt: error: weight '{{[a-z.]+}}' is not in the weight store{{$}}
+// ERR:     cimc-opt: error: fold-batchnorm: needs the weights (run it from cimc, or cimc-opt --weights FILE.npz){{$}}
 
 func.func @conv_bn(%x: tensor<1x1x3x3xf32>) -> tensor<1x2x2x2xf32> {
   %w = graph.weight "conv.weight" : tensor<2x1x2x2xf32>

@@ -134,7 +134,7 @@
 %a = "test.op"() : () -> tensor<2x3xf32>
 %y = graph.unsqueeze %a axes [1, -3] : (tensor<2x3xf32>) -> tensor<2x1x1x3xf32>
 
-// CHECK: graph.unsqueeze: 'axes' [1, -3] must be distinct and in range
+// CHECK: graph.unsqueeze: 'axes' [1, -3] must be distinct and in range for rank 4
 
 // -----
 
@@ -142,7 +142,7 @@
 %a = "test.op"() : () -> tensor<2x3xf32>
 %y = graph.unsqueeze %a axes [3] : (tensor<2x3xf32>) -> tensor<2x3x1xf32>
 
-// CHECK: graph.unsqueeze: 'axes' [3] must be distinct and in range
+// CHECK: graph.unsqueeze: 'axes' [3] must be distinct and in range for rank 3
 
 // -----
 
