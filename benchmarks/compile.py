@@ -1,5 +1,5 @@
 """Compile figures for the light zoo nets and MobileNetV2 (fp32, default arch unless --arch):
-graph ops after import and after canonicalize + fold-batchnorm, crossbar tiles, instructions,
+graph ops after import and after canonicalize + fold-batchnorm + fuse, crossbar tiles, instructions,
 MVM instructions, binary bytes, compile seconds and the slowest pass; then the linearity check
 ResNet-50 vs SqueezeNet: compile-time ratio / weight-count ratio.
 
@@ -12,15 +12,10 @@ import argparse
 import time
 
 import cimc
-from cimc import models, zoo
+from cimc import zoo
 from cimc.dialects import graph
 from cimc.frontend import import_onnx
 
-NETS = [*zoo.ZOO_NETS, "mobilenet_v2"]
-
-
-def build(name: str):
-    return models.mobilenet_v2() if name == "mobilenet_v2" else zoo.light_model(name)
 
 
 def graph_ops(module) -> int:
@@ -31,14 +26,14 @@ def graph_ops(module) -> int:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--arch", help="arch file; default: cimc.Arch()")
-    p.add_argument("--nets", default=",".join(NETS))
+    p.add_argument("--nets", default=",".join(zoo.NETWORKS))
     args = p.parse_args()
     arch = cimc.Arch.load(args.arch) if args.arch else cimc.Arch()
     print(f"{'net':<14} {'ops in':>6} {'ops out':>7} {'tiles':>6} {'instrs':>7} {'mvm':>6} {'binary MB':>10} "
           f"{'weights M':>9} {'compile s':>9}  slowest pass")
     seconds, weights = {}, {}
     for name in args.nets.split(","):
-        model = build(name)
+        model = zoo.network(name)
         imported, store = import_onnx(model)
         weights[name] = sum(array.size for _, array in store.items())
         after, _ = cimc.lower(model, arch=arch, to="graph")

@@ -7,21 +7,14 @@ time / onnxruntime time on the same model and input (median of repeated runs, on
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
 
 import cimc
 from cimc import models
 from cimc.reference import onnxruntime_outputs, onnxruntime_session, random_inputs, relative_error
+from timing import median_seconds
 
 
-def median_seconds(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:

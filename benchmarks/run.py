@@ -7,37 +7,24 @@ same seeded input (fp32, default arch), with the error against onnxruntime.
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 
 import cimc
-from cimc import models, zoo
+from cimc import zoo
 from cimc.reference import onnxruntime_session, relative_error
-
-NETS = [*zoo.ZOO_NETS, "mobilenet_v2"]
-
-
-def build(name: str):
-    return models.mobilenet_v2() if name == "mobilenet_v2" else zoo.light_model(name)
+from timing import median_seconds
 
 
-def median_seconds(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--nets", default=",".join(NETS))
+    p.add_argument("--nets", default=",".join(zoo.NETWORKS))
     p.add_argument("--repeat", type=int, default=3)
     args = p.parse_args()
     print(f"{'net':<14} {'interp s':>9} {'ort s':>8} {'interp/ort':>10} {'rel err':>9}")
     for name in args.nets.split(","):
-        model = build(name)
+        model = zoo.network(name)
         program = cimc.compile(model)
         session = onnxruntime_session(model)
         inputs = zoo.zoo_input(model)

@@ -28,7 +28,7 @@ from cimc.errors import CimcError
 from cimc.weights import WeightStore, tile_matrix, weight_matrix
 
 MAGIC = b"CIMB"
-VERSION = 1
+VERSION = 2  # 2: unary kinds with parameters (imm, imm2), binary min/div, packed crossbars
 HEADER = struct.Struct("<4sHH8s32sQQ")  # magic, version, sections, arch fingerprint, sha256, file size, memory
 SECTION = struct.Struct("<4s4xQQ")  # tag, offset, length
 ALIGN = 16

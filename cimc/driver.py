@@ -12,6 +12,7 @@ import onnx
 from xdsl.dialects.builtin import Builtin, ModuleOp
 from xdsl.dialects.func import Func
 from xdsl.passes import ModulePass, PassPipeline
+from xdsl.utils.exceptions import DiagnosticException
 
 from cimc.arch import Arch
 from cimc.binary import BinaryImage, encode
@@ -79,7 +80,10 @@ def lower(model: str | Path | onnx.ModelProto, arch: Arch | str | Path | None = 
         clock[0] = now
 
     PassPipeline.parse_spec(passes, ",".join(STAGES[to]), time_pass).apply(context(weights), module)
-    module.verify()
+    try:
+        module.verify()
+    except DiagnosticException as e:  # a pass left IR its verifier rejects: say which, in one line
+        raise CimcError(f"the {to}-level module does not verify: {str(e).splitlines()[0]}") from None
     weights.keep_only(weight_handles(module))
     return Lowered(module, weights)
 

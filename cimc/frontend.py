@@ -87,7 +87,15 @@ class _Importer:
         self.node: onnx.NodeProto | None = None
         self.node_name = ""
         self.consumed = {name for node in self.graph.node for name in node.input} | {o.name for o in self.graph.output}
-        self.static_shapes = _static_shapes(model)
+        self.model = model
+        self._static_shapes: dict[str, tuple[int, ...]] | None = None
+
+    @property
+    def static_shapes(self) -> dict[str, tuple[int, ...]]:
+        """Tensor shapes from ONNX shape inference, run only if a node needs them (auto_pad SAME)."""
+        if self._static_shapes is None:
+            self._static_shapes = _static_shapes(self.model)
+        return self._static_shapes
         self.builder: Builder
 
     # -- helpers -----------------------------------------------------------------------------
@@ -114,6 +122,13 @@ class _Importer:
 
     def unsupported_value(self, name: str, value: object) -> CimcError:
         return self.error(f"attribute {name}={value!r} is not supported")
+
+    def scalar(self, name: str, what: str) -> np.generic:
+        """Constant `name` holding one value (of shape () or (1,))."""
+        array = self.constant(name, what)
+        if array.size != 1:
+            raise self.error(f"input {what} '{name}' must hold one value, got shape {list(array.shape)}")
+        return array.reshape(-1)[0]
 
     def constant(self, name: str, what: str) -> np.ndarray:
         if name not in self.constants:
@@ -347,9 +362,9 @@ class _Importer:
             self.attrs({})
             names = list(self.node.input[1:]) + ["", ""]
             if names[0]:
-                low = float(self.constant(names[0], "min"))
+                low = float(self.scalar(names[0], "min"))
             if names[1]:
-                high = float(self.constant(names[1], "max"))
+                high = float(self.scalar(names[1], "max"))
         f32 = np.finfo(np.float32)
         x = self.operand(self.node.input[0])
         self.emit(graph.ClipOp(x, max(low, float(f32.min)), min(high, float(f32.max)),
@@ -407,7 +422,7 @@ class _Importer:
             a = self.attrs({"mode": "constant"})
             names = list(self.node.input[1:]) + ["", "", ""]
             pads = [int(v) for v in self.constant(names[0], "pads").reshape(-1)] if names[0] else None
-            value = float(self.constant(names[1], "constant_value").reshape(-1)[0]) if names[1] else 0.0
+            value = float(self.scalar(names[1], "constant_value")) if names[1] else 0.0
             if names[2]:
                 raise self.error("input 'axes' is not supported")
         if a["mode"] != "constant":
@@ -436,6 +451,8 @@ class _Importer:
     def constant_of_shape(self) -> None:
         a = self.attrs({"value": None})
         shape = [int(d) for d in self.constant(self.node.input[0], "shape").reshape(-1)]
+        if min(shape, default=0) < 0:
+            raise self.error(f"input shape {shape} has a negative dim")
         fill = numpy_helper.to_array(a["value"]).reshape(-1)[0] if a["value"] is not None else np.float32(0)
         self.constants[self.node.output[0]] = np.full(shape, fill, dtype=np.asarray(fill).dtype)
 
@@ -532,7 +549,7 @@ class _Importer:
                 raise CimcError(f"unsupported op '{node.op_type}'{domain} in node '{self.node_name}'")
             handler, fewest, most = entry
             if not fewest <= len(node.input) <= most or not node.output or not node.output[0]:
-                expected = f"{fewest}" if fewest == most else f"{fewest} to {most}"
+                expected = f"{fewest}" if fewest == most else f"{fewest} or more" if most > 2**30 else f"{fewest} to {most}"
                 raise self.error(f"takes {expected} input(s) and an output, got {len(node.input)} input(s) "
                                  f"and {len(node.output)} output(s)")
             handler(self)

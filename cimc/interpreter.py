@@ -20,7 +20,7 @@ UNARY = {
     "relu": lambda x, a, b: np.maximum(x, np.float32(0)),
     "clip": lambda x, a, b: np.clip(x, a, b),
     "leaky_relu": lambda x, a, b: np.where(x >= 0, x, a * x),
-    "sigmoid": lambda x, a, b: np.float32(1) / (np.float32(1) + np.exp(-x)),
+    "sigmoid": lambda x, a, b: np.float32(0.5) * (np.float32(1) + np.tanh(np.float32(0.5) * x)),
     "tanh": lambda x, a, b: np.tanh(x),
     "exp": lambda x, a, b: np.exp(x),
     "affine": lambda x, a, b: a * x + b,
@@ -29,6 +29,8 @@ UNARY = {
 BINARY = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "max": np.maximum, "min": np.minimum,
           "div": np.divide}
 REDUCE = {"max": np.max, "sum": np.sum, "mean": np.mean}
+SMALL_WINDOW = 64
+"""Reductions over at most this many points run as a loop of ufuncs over shifted views."""
 
 
 class Executable:
@@ -54,8 +56,22 @@ class Executable:
         self.program = []
         for word in image.instructions:
             op, arg, views = self.prepare(word)
-            self.program.append((op, arg, [as_strided(self.memory[offset:], shape, strides)
-                                           for offset, shape, strides in views]))
+            arrays = [as_strided(self.memory[offset:], shape, strides) for offset, shape, strides in views]
+            if op is cim.ReduceOp:
+                arg = self.window_reduction(arg, arrays[1])
+            self.program.append((op, arg, arrays))
+
+    @staticmethod
+    def window_reduction(arg: tuple, src: np.ndarray) -> tuple:
+        """A reduction over few points (a pooling window) as a running ufunc over one shifted
+        view per point: many times faster than np.max over a strided 5-D view."""
+        kind, axes = arg
+        window = src.shape[axes[0]:]
+        if np.prod(window, dtype=np.int64) > SMALL_WINDOW:
+            return arg
+        ufunc = np.maximum if kind is np.max else np.add
+        scale = np.float32(1 / np.prod(window)) if kind is np.mean else None
+        return ufunc, scale, [src[(..., *point)] for point in np.ndindex(*window)]
 
     def prepare(self, word: np.void) -> tuple:
         """(operation, xbar matrix or fill value or flag, operand views as (offset, shape, byte strides))."""
@@ -105,6 +121,12 @@ class Executable:
                         dst += srcs[0] @ matrix
                     else:
                         dst[...] = srcs[0] @ matrix
+                elif op is cim.ReduceOp and len(arg) == 3:
+                    ufunc, scale, points = arg
+                    total = points[0].copy()
+                    for point in points[1:]:
+                        ufunc(total, point, out=total)
+                    dst[...] = total if scale is None else total * scale
                 elif op is cim.ReduceOp:
                     kind, axes = arg
                     dst[...] = kind(srcs[0], axis=axes)

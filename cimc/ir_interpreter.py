@@ -34,7 +34,7 @@ def windows(x: np.ndarray, kernel, strides, pads, dilations, fill: float) -> np.
 
 ACTIVATIONS = {
     "relu": lambda y, p: np.maximum(y, np.float32(0)),
-    "sigmoid": lambda y, p: (1 / (1 + np.exp(-y.astype(np.float64)))).astype(np.float32),
+    "sigmoid": lambda y, p: (0.5 * (1 + np.tanh(0.5 * y.astype(np.float64)))).astype(np.float32),
     "tanh": lambda y, p: np.tanh(y),
     "leaky_relu": lambda y, p: np.where(y >= 0, y, np.float32(p[0]) * y).astype(np.float32),
     "clip": lambda y, p: np.clip(y, np.float32(p[0]), np.float32(p[1])),

@@ -162,7 +162,7 @@ class CimcBackend(Backend):
         initializers; `arch=` as for prepare. `outputs_info` is accepted and not needed."""
         _check_device(device)
         constant = kwargs.pop("initializers", ())
-        kwargs.pop("opset_version", None)  # cimc does not depend on the opset version
+        opset = kwargs.pop("opset_version", None)
         present = [name for name in node.input if name]
         if isinstance(inputs, Mapping):
             values = dict(inputs)
@@ -190,7 +190,8 @@ class CimcBackend(Backend):
         outputs = [helper.make_tensor_value_info(name, onnx.TensorProto.FLOAT, None)
                    for name in node.output if name]
         graph = helper.make_graph([node], node.name or node.op_type, graph_inputs, outputs, initializers)
-        model = helper.make_model(graph, producer_name="cimc.onnx_backend")
+        opsets = [helper.make_opsetid("", opset)] if opset is not None else None
+        model = helper.make_model(graph, producer_name="cimc.onnx_backend", opset_imports=opsets)
         feed = {v.name: values[v.name] for v in graph_inputs}
         return cls.prepare(model, device, **kwargs).run(feed)
 

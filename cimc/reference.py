@@ -26,7 +26,11 @@ def onnxruntime_session(model: onnx.ModelProto):
         import onnxruntime
     except ImportError:
         raise CimcError("comparing with onnxruntime needs it installed: pip install onnxruntime") from None
-    return onnxruntime.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    try:
+        return onnxruntime.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    except Exception as e:  # onnxruntime's own error types (Fail, InvalidGraph, ...)
+        message = " ".join(str(e).split())
+        raise CimcError(f"onnxruntime rejects the model: {message}") from None
 
 
 def onnxruntime_outputs(model: onnx.ModelProto, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:

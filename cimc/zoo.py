@@ -296,3 +296,14 @@ def _random_value(rng: np.random.Generator, shape: tuple[int, ...], consumer: on
     else:  # biases, BatchNormalization bias and mean, Add/Sum operands, anything else
         value = 0.01 * normal
     return value.astype(np.float32)
+
+
+NETWORKS = (*ZOO_NETS, "mobilenet_v2")
+"""Every network the acceptance tests and benchmarks use: the light zoo and MobileNetV2."""
+
+
+def network(name: str, seed: int = 0) -> onnx.ModelProto:
+    """A light zoo net or "mobilenet_v2" (cimc.models), with seeded weights."""
+    from cimc import models
+
+    return models.mobilenet_v2(seed) if name == "mobilenet_v2" else light_model(name, seed)

@@ -389,7 +389,7 @@ def f32_attr(value: float) -> FloatAttr:
 
 @irdl_op_definition
 class ClipOp(ElementwiseOp):
-    """Elementwise min(max(x, min), max)."""
+    """Elementwise min(max(x, min), max): every value is `max` when min > max, as in ONNX."""
 
     name = "graph.clip"
     min = prop_def(FloatAttr[Float32Type])
@@ -401,9 +401,6 @@ class ClipOp(ElementwiseOp):
         super().__init__(operands=[input], result_types=[result_type],
                          properties={"min": f32_attr(low), "max": f32_attr(high)})
 
-    def verify_attributes(self) -> None:
-        if self.min.value.data > self.max.value.data:
-            raise VerifyException(f"graph.clip: 'min' {self.min.value.data} is above 'max' {self.max.value.data}")
 
 
 @irdl_op_definition

@@ -1,6 +1,7 @@
 """lower-to-isa: the xbar level (function @main over tensors) to the cim ISA.
 
-Every tensor becomes a buffer; Reshape and Flatten are views that share their input's buffer.
+Every tensor becomes a buffer; Reshape, Flatten, Unsqueeze and Identity are views that share
+their input's buffer, and an elementwise op writes over an operand that dies at it.
 Crossbar tiles become `cim.crossbar` declarations (placed in order on cores of
 `xbars_per_core` crossbars unless a tile carries its own `core`/`xbar`) and `cim.mvm`
 instructions. The partial sums of a tile grid are not materialized: each tile writes its

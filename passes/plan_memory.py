@@ -1,8 +1,8 @@
 """plan-memory: a byte address for every buffer of a cim stream (static memory planning).
 
-Buffers whose live ranges (cim.buffer_lifetimes) overlap must not overlap in memory. This is
-greedy-by-size: the largest buffer first, each at the lowest address that clears every
-already-placed buffer it is live with.
+Buffers whose live ranges (cim.buffer_lifetimes) overlap must not overlap in memory. Buffers
+live throughout (consts) are stacked at the bottom; the rest are placed greedy-by-size: the
+largest first, each at the lowest address that clears every placed buffer it is live with.
 """
 
 from __future__ import annotations

@@ -34,6 +34,10 @@ class InferResultShape(RewritePattern):
     def match_and_rewrite(self, op, rewriter: PatternRewriter, /) -> None:
         if not isinstance(op, GraphOp) or is_known(shape_of(op.results[0])):
             return
+        try:
+            op.verify_attributes()
+        except VerifyException as e:
+            raise CimcError(f"shape-infer: {_where(op)}{e}") from None
         unknown = [i for i, o in enumerate(op.operands) if not is_known(shape_of(o))]
         if unknown:
             raise CimcError(f"shape-infer: {_where(op)}{op.name}: operand {unknown[0]} has unknown shape "

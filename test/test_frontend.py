@@ -10,7 +10,6 @@ from onnx import TensorProto, helper, numpy_helper
 
 import cimc
 from cimc.dialects import graph
-from cimc.frontend import import_onnx
 from cimc.reference import onnxruntime_outputs, random_inputs, relative_error
 
 
@@ -160,3 +159,36 @@ def test_bad_api_arguments_are_clear_errors():
     assert program.arch == cimc.Arch.load(small)
     with pytest.raises(cimc.CimcError, match="inputs are a dict of input name -> array"):
         program.run(np.zeros((1, 4), np.float32))
+
+
+@pytest.mark.parametrize("node,inits,message", [
+    (helper.make_node("Conv", ["x", "w"], ["y"], strides=[0, 1], name="c"), [const("w", (2, 2, 3, 3))],
+     "layer \"c\": graph.conv: 'strides' entries must be >= 1, got [0, 1]"),
+    (helper.make_node("Conv", ["x", "w"], ["y"], pads=[-1, 0, 0, 0], name="c"), [const("w", (2, 2, 3, 3))],
+     "layer \"c\": graph.conv: 'pads' entries must be >= 0"),
+    (helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[2, 2], pads=[2, 2, 2, 2], name="p"), [],
+     "layer \"p\": graph.maxpool: pads [2, 2, 2, 2] must be smaller than the kernel [2, 2]"),
+    (helper.make_node("LRN", ["x"], ["y"], size=0, name="n"), [], "layer \"n\": graph.lrn: 'size' must be >= 1"),
+    (helper.make_node("Clip", ["x", "lo"], ["y"], name="k"), [const("lo", (2,))],
+     "Clip node 'k': input min 'lo' must hold one value, got shape [2]"),
+])
+def test_invalid_attribute_values_are_one_clear_error(node, inits, message):
+    m = model([node], [("x", [1, 2, 6, 6])], [("y", None)], inits)
+    with pytest.raises(cimc.CimcError) as error:
+        cimc.compile(m)
+    assert message in str(error.value) and "\n" not in str(error.value)
+
+
+def test_clip_bounds_of_shape_one_and_min_above_max():
+    lo = numpy_helper.from_array(np.array([0.5], np.float32), "lo")
+    hi = numpy_helper.from_array(np.array([0.2], np.float32), "hi")
+    check_against_onnxruntime(model([helper.make_node("Clip", ["x", "lo", "hi"], ["y"])], [("x", [2, 5])],
+                                    [("y", [2, 5])], [lo, hi]))
+
+
+def test_onnxruntime_rejecting_a_model_is_one_clear_error():
+    from cimc.reference import onnxruntime_session
+
+    m = model([helper.make_node("LRN", ["x"], ["y"], size=2)], [("x", [1, 3, 4, 4])], [("y", None)])
+    with pytest.raises(cimc.CimcError, match="onnxruntime rejects the model: .*size"):
+        onnxruntime_session(m)

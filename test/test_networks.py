@@ -10,11 +10,6 @@ import cimc
 from cimc import models, zoo
 from cimc.reference import onnxruntime_outputs, relative_error
 
-NETS = [*zoo.ZOO_NETS, "mobilenet_v2"]
-
-
-def build(name: str):
-    return models.mobilenet_v2() if name == "mobilenet_v2" else zoo.light_model(name)
 
 
 def check(model, arch: cimc.Arch) -> cimc.Program:
@@ -29,9 +24,9 @@ def check(model, arch: cimc.Arch) -> cimc.Program:
     return program
 
 
-@pytest.mark.parametrize("name", NETS)
+@pytest.mark.parametrize("name", zoo.NETWORKS)
 def test_network_matches_onnxruntime(name):
-    program = check(build(name), cimc.Arch(precision="fp32"))
+    program = check(zoo.network(name), cimc.Arch(precision="fp32"))
     report = program.report()
     assert report.crossbars > 0 and report.mvm_instructions > 0
 
@@ -39,7 +34,7 @@ def test_network_matches_onnxruntime(name):
 @pytest.mark.parametrize("size", [64, 256])
 @pytest.mark.parametrize("name", ["resnet50", "squeezenet"])
 def test_network_on_other_crossbar_sizes(name, size):
-    check(build(name), cimc.Arch(precision="fp32", xbar_rows=size, xbar_cols=size))
+    check(zoo.network(name), cimc.Arch(precision="fp32", xbar_rows=size, xbar_cols=size))
 
 
 def test_depthwise_convs_pack_groups_onto_crossbars():

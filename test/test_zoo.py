@@ -17,11 +17,11 @@ from cimc import models, zoo
 from cimc.errors import CimcError
 from cimc.reference import model_inputs, onnxruntime_outputs
 
-NETS = [*zoo.ZOO_NETS, "mobilenet_v2"]
+NETS = zoo.NETWORKS
 
 
 def build(name: str, seed: int) -> onnx.ModelProto:
-    return models.mobilenet_v2(seed) if name == "mobilenet_v2" else zoo.light_model(name, seed)
+    return zoo.network(name, seed)
 
 
 def logits_name(model: onnx.ModelProto) -> str:
