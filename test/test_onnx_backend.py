@@ -275,10 +275,10 @@ CASES = {case.name: case for cases in cases_by_op().values() for case in cases}
 OP_OF_CASE = {case.name: op for op, cases in cases_by_op().items() for case in cases}
 
 
-def case_params():
-    for name in CASES:
-        marks = [pytest.mark.xfail(reason=KNOWN_BUGS[name], strict=True)] if name in KNOWN_BUGS else []
-        yield pytest.param(name, id=name, marks=marks)
+def case_params() -> list:
+    return [pytest.param(name, id=name,
+                         marks=[pytest.mark.xfail(reason=KNOWN_BUGS[name], strict=True)] if name in KNOWN_BUGS else [])
+            for name in CASES]
 
 
 # -- the tests -----------------------------------------------------------------------------------
