@@ -295,8 +295,6 @@ class _Importer:
         strides, pads, dilations = self.window(a, kernel)
         flags = {}
         if op is graph.AvgPoolOp:
-            if a["ceil_mode"] and a["count_include_pad"]:
-                raise self.error("attributes ceil_mode=1 with count_include_pad=1 are not supported together")
             flags["count_include_pad"] = bool(a["count_include_pad"])
         self.outputs(1)
         self.emit(op(self.operand(self.node.input[0]), kernel, strides, pads, dilations, tensor([-1] * 4),
@@ -423,8 +421,15 @@ class _Importer:
             names = list(self.node.input[1:]) + ["", "", ""]
             pads = [int(v) for v in self.constant(names[0], "pads").reshape(-1)] if names[0] else None
             value = float(self.scalar(names[1], "constant_value")) if names[1] else 0.0
-            if names[2]:
-                raise self.error("input 'axes' is not supported")
+            if names[2] and pads is not None:  # pads of the listed axes only: spread over all dims
+                rank = len(self.operand(self.node.input[0]).type.get_shape())
+                axes = [int(a) % rank for a in self.constant(names[2], "axes").reshape(-1)]
+                if len(pads) != 2 * len(axes):
+                    raise self.error(f"input pads has {len(pads)} entries for {len(axes)} axes")
+                full = [0] * (2 * rank)
+                for i, axis in enumerate(axes):
+                    full[axis], full[axis + rank] = pads[i], pads[i + len(axes)]
+                pads = full
         if a["mode"] != "constant":
             raise self.unsupported_value("mode", a["mode"])
         if pads is None:

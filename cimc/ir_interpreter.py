@@ -80,11 +80,12 @@ class GraphFunctions(InterpreterFunctions):
         return (activate(op, (y + c[0] if c else y).astype(np.float32)),)
 
     @staticmethod
-    def pool_windows(op: graph.PoolOp, x: np.ndarray, fill: float) -> np.ndarray:
-        """The pool's windows, the input padded at the end as far as ceil_mode's last window reaches."""
+    def pool_windows(op: graph.PoolOp, x: np.ndarray, fill: float, pads: tuple[int, ...] | None = None) -> np.ndarray:
+        """The pool's windows over x padded by `pads` (default: the op's) and at the end as far
+        as ceil_mode's last window reaches."""
         _, _, oh, ow = shape_of(op.result)
         (kh, kw), (sh, sw), (dh, dw) = op.window(), ints(op.strides), ints(op.dilations)
-        pt, pl, pb, pr = ints(op.pads)
+        pt, pl, pb, pr = ints(op.pads) if pads is None else pads
         pb = max(pb, (oh - 1) * sh + dh * (kh - 1) + 1 - x.shape[2] - pt)
         pr = max(pr, (ow - 1) * sw + dw * (kw - 1) + 1 - x.shape[3] - pl)
         return windows(x, (kh, kw), (sh, sw), (pt, pl, pb, pr), (dh, dw), fill)[:, :, :oh, :ow]
@@ -95,11 +96,15 @@ class GraphFunctions(InterpreterFunctions):
 
     @impl(graph.AvgPoolOp)
     def run_avgpool(self, interpreter: Interpreter, op: graph.AvgPoolOp, args: PythonValues) -> PythonValues:
-        sums = self.pool_windows(op, args[0], 0.0).sum(axis=(4, 5), dtype=np.float64)
-        if op.count_include_pad is not None:
-            kh, kw = op.window()
-            return ((sums / (kh * kw)).astype(np.float32),)
-        counts = self.pool_windows(op, np.ones((1, 1, *args[0].shape[2:])), 0.0).sum(axis=(4, 5))
+        x = args[0]
+        sums = self.pool_windows(op, x, 0.0).sum(axis=(4, 5), dtype=np.float64)
+        ones = np.ones((1, 1, *x.shape[2:]))
+        if op.count_include_pad is not None:  # the explicit pads count, ceil_mode's overhang does not
+            pt, pl, pb, pr = ints(op.pads)
+            ones = np.pad(ones, ((0, 0), (0, 0), (pt, pb), (pl, pr)), constant_values=1.0)
+            counts = self.pool_windows(op, ones, 0.0, pads=(0, 0, 0, 0)).sum(axis=(4, 5))
+        else:
+            counts = self.pool_windows(op, ones, 0.0).sum(axis=(4, 5))
         return ((sums / counts).astype(np.float32),)
 
     @impl(graph.GlobalAvgPoolOp)

@@ -282,8 +282,9 @@ class MaxPoolOp(PoolOp):
 @irdl_op_definition
 class AvgPoolOp(PoolOp):
     """2-D average pooling over NCHW input. Each window's sum is divided by the number of its
-    positions inside the input, or with `count_include_pad` by the kernel size (padded
-    positions counting as zeros), as ONNX AveragePool's count_include_pad = 0 / 1."""
+    positions inside the input, or with `count_include_pad` inside the padded input (the
+    explicit pads count as zeros; what ceil_mode's last window reaches past them does not),
+    as ONNX AveragePool's count_include_pad = 0 / 1."""
 
     name = "graph.avgpool"
     count_include_pad = opt_prop_def(UnitAttr)

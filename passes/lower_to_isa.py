@@ -246,22 +246,25 @@ class _Lowering:
         (kh, kw), (sh, sw), (dh, dw) = op.window(), ints(op.strides), ints(op.dilations)
         pt, pl, pb, pr = ints(op.pads)
         # ceil_mode's last window may reach past the end padding: pad that far too
-        pb += max(0, (oh - 1) * sh + dh * (kh - 1) + 1 - (h + pt + pb))
-        pr += max(0, (ow - 1) * sw + dw * (kw - 1) + 1 - (w + pl + pr))
+        eb = max(0, (oh - 1) * sh + dh * (kh - 1) + 1 - (h + pt + pb))
+        er = max(0, (ow - 1) * sw + dw * (kw - 1) + 1 - (w + pl + pr))
         is_max = isinstance(op, graph.MaxPoolOp)
-        src, hp, wp = self.padded(op.input, (pt, pl, pb, pr), MAXPOOL_PAD if is_max else 0.0)
+        src, hp, wp = self.padded(op.input, (pt, pl, pb + eb, pr + er), MAXPOOL_PAD if is_max else 0.0)
         loops, window = [n * c, oh, ow, kh, kw], [hp * wp, sh * wp, sw, dh * wp, dw]
         out = self.result_buffer(op.result)
         include_pad = isinstance(op, graph.AvgPoolOp) and op.count_include_pad is not None
-        if is_max or include_pad or not any((pt, pl, pb, pr)):
+        # the positions a window's sum is divided by: all of it, or those inside the input (or
+        # inside the explicitly padded input)
+        counted = (0, 0, hp - eb, wp - er) if include_pad else (pt, pl, h, w)
+        if is_max or counted == (0, 0, hp, wp):
             self.emit(cim.ReduceOp("max" if is_max else "mean", (out, 0, [oh * ow, ow, 1]), (src, 0, window), loops, 2))
             return
-        # the average of the positions inside the input: window sums over window counts, the
-        # counts pooled on the vector unit from a plane of ones
+        # sums over counts, the counts pooled on the vector unit from a plane of ones
+        top, left, rows, cols = counted
         ones = self.alloc("scratch", hp * wp)
         ones.name_hint = "window_counts"
         self.emit(cim.FillOp((ones, 0, [1]), 0.0, [hp * wp]))
-        self.emit(cim.FillOp((ones, pt * wp + pl, [wp, 1]), 1.0, [h, w]))
+        self.emit(cim.FillOp((ones, top * wp + left, [wp, 1]), 1.0, [rows, cols]))
         counts = self.alloc("scratch", oh * ow)
         self.emit(cim.ReduceOp("sum", (counts, 0, [ow, 1]), (ones, 0, window[1:]), loops[1:], 2))
         self.emit(cim.ReduceOp("sum", (out, 0, [oh * ow, ow, 1]), (src, 0, window), loops, 2))

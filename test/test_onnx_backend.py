@@ -67,6 +67,12 @@ ARCHS: dict[str, cimc.Arch] = {
 }
 
 TOLERANCE = 1e-4
+ROUNDED_EXPECTED = {
+    # onnx writes this case's expected output to 4 decimals ([0.1511, 0.2841, 0.3572]); cimc's
+    # output equals onnxruntime's exactly (0.15105554, 0.2840444, 0.35722223)
+    "test_averagepool_2d_ceil_last_window_starts_on_pad": 5e-4,
+}
+"""Cases whose expected values onnx gives rounded, with the tolerance that rounding needs."""
 """max |actual - expected| / max |expected|, as cimc's acceptance against onnxruntime."""
 
 REPORT_ENV = "CIMC_BACKEND_REPORT"
@@ -247,8 +253,9 @@ def run_case_on(case, arch: cimc.Arch) -> tuple[str, str, float]:
             if want.size:
                 error = relative_error(got.astype(np.float64), want.astype(np.float64))
                 worst = max(worst, error) if not np.isnan(error) else float("nan")
-                if not error <= TOLERANCE:
-                    return "FAIL", f"output '{name}': relative error {error:.3g} > {TOLERANCE:g}", worst
+                tolerance = ROUNDED_EXPECTED.get(case.name, TOLERANCE)
+                if not error <= tolerance:
+                    return "FAIL", f"output '{name}': relative error {error:.3g} > {tolerance:g}", worst
     return "PASS", "", worst
 
 
