@@ -11,6 +11,7 @@ print(program.report())
 from cimc.arch import Arch
 from cimc.driver import Lowered, Program, compile, lower
 from cimc.errors import CimcError
+from cimc.numerics import Noise
 from cimc.weights import WeightStore
 
-__all__ = ["Arch", "CimcError", "Lowered", "Program", "WeightStore", "compile", "lower"]
+__all__ = ["Arch", "CimcError", "Lowered", "Noise", "Program", "WeightStore", "compile", "lower"]

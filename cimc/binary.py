@@ -25,10 +25,11 @@ from cimc.dialects import cim
 from cimc.dialects.cim import ELEMENT_BYTES, MAX_LOOPS
 from cimc.dialects.shapes import ints, span
 from cimc.errors import CimcError
+from cimc.numerics import physical_width, slices
 from cimc.weights import WeightStore, tile_matrix, weight_matrix
 
 MAGIC = b"CIMB"
-VERSION = 2  # 2: unary kinds with parameters (imm, imm2), binary min/div, packed crossbars
+VERSION = 3  # 2: unary kinds with parameters (imm, imm2), binary min/div, packed crossbars; 3: int crossbars
 HEADER = struct.Struct("<4sHH8s32sQQ")  # magic, version, sections, arch fingerprint, sha256, file size, memory
 SECTION = struct.Struct("<4s4xQQ")  # tag, offset, length
 ALIGN = 16
@@ -39,7 +40,11 @@ INSTRUCTION = np.dtype([
     ("opcode", "u1"), ("subop", "u1"), ("flags", "u1"), ("reduce", "u1"), ("pattern", "<u2"), ("reserved0", "<u2"),
     ("dst", "<u4"), ("src0", "<u4"), ("src1", "<u4"), ("xbar", "<u4"), ("imm", "<f4"), ("imm2", "<f4")])
 PATTERN = np.dtype([("rank", "<u4"), ("counts", "<u4", (MAX_LOOPS,)), ("strides", "<i4", (3, MAX_LOOPS))])
-CROSSBAR = np.dtype([("id", "<u4"), ("core", "<u4"), ("rows", "<u4"), ("cols", "<u4"), ("data", "<u8")])
+CROSSBAR = np.dtype([("id", "<u4"), ("core", "<u4"), ("rows", "<u4"), ("cols", "<u4"), ("first", "<u4"),
+                     ("width", "<u4"), ("data", "<u8")])
+"""rows x cols is the stored matrix (input rows x weight columns). An int crossbar (precision
+"int") stores its integer weights and holds physical columns [first, first + width) of their
+n-major cell layout (cimc.numerics); an fp32 one has first 0 and width = cols."""
 BUFFER = np.dtype([("addr", "<u8"), ("size", "<u8"), ("first", "<u4"), ("last", "<u4"), ("kind", "<u4"),
                    ("name", "<u4"), ("weight", "<u4"), ("reserved", "<u4"), ("data", "<u8")])
 LAYER = np.dtype([("first", "<u4"), ("count", "<u4"), ("name", "<u4"), ("reserved", "<u4")])
@@ -191,6 +196,12 @@ class BinaryImage:
                 raise corrupt("a data reference runs past the data section")
         if len(set(self.crossbars["id"].tolist())) != len(self.crossbars):
             raise corrupt("two crossbars have the same id")
+        x = self.crossbars
+        per_column = physical_width(self.arch)
+        if len(x) and ((x["width"] < 1).any() or (x["first"] >= per_column).any()
+                       or (x["first"] + x["width"] > x["cols"].astype(np.uint64) * per_column).any()
+                       or (x["first"] + x["width"] <= (x["cols"].astype(np.uint64) - 1) * per_column).any()):
+            raise corrupt("a crossbar's physical columns do not match its weight columns")
         if len(self.buffers) and ((self.buffers["addr"] % ELEMENT_BYTES).any() or (self.buffers["size"] % ELEMENT_BYTES).any()):
             raise corrupt(f"a buffer address or size is not a multiple of {ELEMENT_BYTES}")
         for column in ("dst", "src0", "src1"):
@@ -307,11 +318,21 @@ def encode(module: ModuleOp, weights: WeightStore, verify: bool = True) -> Binar
         (r0, r1), (c0, c1) = ints(decl.rows), ints(decl.cols)
         weight = weights[decl.weight.data]
         k, n = weight_matrix(weight).shape
-        if r1 > k or c1 > n:
-            raise CimcError(f"encode: crossbar {decl.id.value.data} takes rows [{r0}, {r1}] x cols [{c0}, {c1}] of "
+        if r1 > k or decl.weight_cols[1] > n:
+            raise CimcError(f"encode: crossbar {decl.id.value.data} takes rows [{r0}, {r1}] x cols {list(decl.weight_cols)} of "
                             f"weight '{decl.weight.data}', which is only {k}x{n}")
-        contents = tile_matrix(weight, (r0, r1), (c0, c1), decl.group_count)
-        crossbar_rows.append((decl.id.value.data, decl.core.value.data, *contents.shape, data.add(contents)))
+        first, width = 0, c1 - c0
+        if decl.slices is not None:
+            if arch.precision != "int" or decl.slices.value.data != slices(arch):
+                raise CimcError(f"encode: crossbar {decl.id.value.data} has {decl.slices.value.data} slices, the arch "
+                                f"{slices(arch) if arch.precision == 'int' else 'none (precision fp32)'}")
+            first = c0 % physical_width(arch)
+        elif arch.precision == "int":
+            raise CimcError(f"encode: crossbar {decl.id.value.data} is not an int crossbar (no slices) but the arch "
+                            "has precision int")
+        contents = tile_matrix(weight, (r0, r1), decl.weight_cols, decl.group_count)
+        crossbar_rows.append((decl.id.value.data, decl.core.value.data, *contents.shape, first, width,
+                              data.add(contents)))
 
     lifetimes = cim.buffer_lifetimes(stream)
     allocs = list(lifetimes)
@@ -396,6 +417,8 @@ def _encode_instruction(inst: cim.InstructionOp, patterns: dict[tuple, int]) -> 
     reduce = inst.reduced if isinstance(inst, cim.ReduceOp) else 0
     xbar = inst.xbar_id if isinstance(inst, cim.MvmOp) else 0
     imm, imm2 = inst.params if isinstance(inst, cim.UnaryOp) else (0.0, 0.0)
+    if isinstance(inst, cim.MvmOp):
+        imm = float(inst.input_offset)
     if isinstance(inst, cim.FillOp):
         imm = inst.value.value.data
     return (inst.OPCODE, subop, flags, reduce, pattern, 0, addresses[0], addresses[1], addresses[2], xbar, imm, imm2)
@@ -426,8 +449,10 @@ def decode(image: BinaryImage) -> tuple[ModuleOp, WeightStore]:
     # crossbar contents are not named in the binary: handles of their own, clear of the consts'
     for i, row in enumerate(image.crossbars):
         handle = weights.add(f"xbar.{int(row['id'])}", image.crossbar_matrix(i))
-        module.body.block.add_op(cim.CrossbarOp(int(row["id"]), int(row["core"]), handle,
-                                                (0, int(row["rows"])), (0, int(row["cols"]))))
+        first, width = int(row["first"]), int(row["width"])
+        int_slices = slices(image.arch) if image.arch.precision == "int" else None
+        module.body.block.add_op(cim.CrossbarOp(int(row["id"]), int(row["core"]), handle, (0, int(row["rows"])),
+                                                (first, first + width), slices=int_slices))
 
     def binding(row) -> cim.InputOp | cim.OutputOp:
         op = cim.OutputOp if row["output"] else cim.InputOp
@@ -467,7 +492,7 @@ def _decode_instruction(image: BinaryImage, index: int, allocs: list[cim.AllocOp
     if op is cim.FillOp:
         return cim.FillOp(refs[0], float(word["imm"]), loops)
     if op is cim.MvmOp:
-        return cim.MvmOp(int(word["xbar"]), refs[0], refs[1], loops, bool(word["flags"] & FLAG_ACC))
+        return cim.MvmOp(int(word["xbar"]), refs[0], refs[1], loops, bool(word["flags"] & FLAG_ACC), int(word["imm"]))
     if op is cim.UnaryOp:
         return cim.UnaryOp(kind(), refs[0], refs[1], loops, float(word["imm"]), float(word["imm2"]))
     if op is cim.BinaryOp:

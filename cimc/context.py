@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+import numpy as np
 from xdsl.context import Context
 
 from cimc.errors import CimcError
@@ -17,10 +18,13 @@ class CimcContext(Context):
 
     weights: WeightStore | None = None
     """None when no weights were given (cimc-opt without --weights)."""
+    calibration: list[dict[str, np.ndarray]] | None = None
+    """Model inputs the `quantize` pass takes activation ranges from (None: one seeded input)."""
 
     def clone(self) -> CimcContext:
         base = super().clone()
-        return CimcContext(**{f.name: getattr(base, f.name) for f in fields(Context)}, weights=self.weights)
+        return CimcContext(**{f.name: getattr(base, f.name) for f in fields(Context)}, weights=self.weights,
+                           calibration=self.calibration)
 
 
 def weights_of(ctx: Context, pass_name: str) -> WeightStore:

@@ -22,6 +22,7 @@ from cimc.errors import CimcError
 from cimc.files import write_atomically
 from cimc.frontend import import_onnx
 from cimc.interpreter import Executable
+from cimc.numerics import Noise
 from cimc.passes import get_all_passes
 from cimc.report import Report, make_report
 from cimc.weights import WeightStore
@@ -32,6 +33,14 @@ STAGES = {
     "xbar": [*GRAPH_PIPELINE, "tile-crossbars"],
     "cim": [*GRAPH_PIPELINE, "tile-crossbars", "lower-to-isa", "plan-memory"],
 }
+"""The passes up to each level; precision "int" adds `quantize` after the graph passes."""
+
+
+def pipeline(arch: Arch, to: str) -> list[str]:
+    passes = STAGES[to]
+    if arch.precision == "int":
+        passes = [*GRAPH_PIPELINE, "quantize", *passes[len(GRAPH_PIPELINE):]]
+    return passes
 
 
 class Lowered(NamedTuple):
@@ -41,9 +50,11 @@ class Lowered(NamedTuple):
     weights: WeightStore
 
 
-def context(weights: WeightStore | None = None) -> CimcContext:
-    """A Context with builtin, func and the cimc dialects loaded, carrying `weights`."""
-    ctx = CimcContext(weights=weights if weights is not None else WeightStore())
+def context(weights: WeightStore | None = None,
+            calibration: list[dict[str, np.ndarray]] | None = None) -> CimcContext:
+    """A Context with builtin, func and the cimc dialects loaded, carrying `weights` (and the
+    calibration inputs `quantize` reads)."""
+    ctx = CimcContext(weights=weights if weights is not None else WeightStore(), calibration=calibration)
     ctx.load_dialect(Builtin)
     ctx.load_dialect(Func)
     for dialect in get_all_dialects().values():
@@ -52,11 +63,14 @@ def context(weights: WeightStore | None = None) -> CimcContext:
 
 
 def lower(model: str | Path | onnx.ModelProto, arch: Arch | str | Path | None = None, to: str = "cim", *,
+          calibration: list[dict[str, np.ndarray]] | None = None,
           pass_seconds: dict[str, float] | None = None) -> Lowered:
     """Import an ONNX model and run the pipeline up to level `to` ("graph", "xbar" or "cim").
 
-    `arch` is an Arch, a path to an arch file, or None for the default Arch. `pass_seconds`,
-    if given, receives the seconds each pass (by name, summed over its runs) took.
+    `arch` is an Arch, a path to an arch file, or None for the default Arch. With precision
+    "int", `calibration` (model inputs keyed by ONNX name) gives the activation ranges; without
+    it one seeded standard-normal input does, with a warning. `pass_seconds`, if given,
+    receives the seconds each pass (by name, summed over its runs) took.
     """
     if to not in STAGES:
         raise CimcError(f"unknown level '{to}': choose one of {', '.join(STAGES)}")
@@ -66,8 +80,6 @@ def lower(model: str | Path | onnx.ModelProto, arch: Arch | str | Path | None = 
         arch = Arch()
     elif not isinstance(arch, Arch):
         raise CimcError(f"arch must be a cimc.Arch or a path to an arch file, not {type(arch).__name__}")
-    if arch.precision != "fp32":
-        raise CimcError(f"precision '{arch.precision}' is not supported yet: cimc compiles precision='fp32' only")
     module, weights = import_onnx(model)
     arch.attach(module)
     passes = get_all_passes()
@@ -79,7 +91,10 @@ def lower(model: str | Path | onnx.ModelProto, arch: Arch | str | Path | None = 
             pass_seconds[previous.name] = pass_seconds.get(previous.name, 0.0) + now - clock[0]
         clock[0] = now
 
-    PassPipeline.parse_spec(passes, ",".join(STAGES[to]), time_pass).apply(context(weights), module)
+    if calibration is not None and not isinstance(calibration, (list, tuple)):
+        raise CimcError("calibration is a list of {input name: array} dicts")
+    PassPipeline.parse_spec(passes, ",".join(pipeline(arch, to)), time_pass).apply(
+        context(weights, None if calibration is None else list(calibration)), module)
     try:
         module.verify()
     except DiagnosticException as e:  # a pass left IR its verifier rejects: say which, in one line
@@ -106,6 +121,7 @@ class Program:
         self.image = image
         self._raw = raw
         self._executable: Executable | None = None
+        self._noise: Noise | None = None
 
     @property
     def raw(self) -> bytes:
@@ -128,10 +144,13 @@ class Program:
         """The model's outputs: ONNX name -> shape."""
         return {name: shape for name, (_, shape) in self.image.io_bindings(outputs=True).items()}
 
-    def run(self, inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-        """Outputs keyed by ONNX output name for inputs keyed by ONNX input name."""
-        if self._executable is None:
-            self._executable = Executable(self.image)
+    def run(self, inputs: Mapping[str, np.ndarray], noise: Noise | None = None) -> dict[str, np.ndarray]:
+        """Outputs keyed by ONNX output name for inputs keyed by ONNX input name; `noise`
+        perturbs the int crossbars' cells (deterministic for its seed)."""
+        if noise is not None and not isinstance(noise, Noise):
+            raise CimcError(f"noise must be a cimc.Noise, not {type(noise).__name__}")
+        if self._executable is None or self._noise != noise:
+            self._executable, self._noise = Executable(self.image, noise), noise
         return self._executable.run(inputs)
 
     def report(self) -> Report:
@@ -153,8 +172,10 @@ class Program:
 
 
 def compile(model: str | Path | onnx.ModelProto, arch: Arch | str | Path | None = None, *,
+            calibration: list[dict[str, np.ndarray]] | None = None,
             pass_seconds: dict[str, float] | None = None) -> Program:
-    """Compile an ONNX model (a path or a ModelProto) for `arch` into a runnable Program."""
-    module, weights = lower(model, arch, to="cim", pass_seconds=pass_seconds)
+    """Compile an ONNX model (a path or a ModelProto) for `arch` into a runnable Program
+    (`calibration`: see `lower`)."""
+    module, weights = lower(model, arch, to="cim", calibration=calibration, pass_seconds=pass_seconds)
     return Program(encode(module, weights, verify=False))  # lower verified it
 

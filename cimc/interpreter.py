@@ -1,7 +1,8 @@
 """Runs a BinaryImage on numpy arrays and prices it with the Arch's cost model.
 
-Global memory is one float32 array. Each instruction is one vectorized numpy operation over
-its whole loop nest: its operands are strided views of memory shaped like the loop nest.
+Global memory is one float32 array (float64 for precision "int", whose integer partial sums
+need 53 bits). Each instruction is one vectorized numpy operation over its whole loop nest:
+its operands are strided views of memory shaped like the loop nest.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from cimc.binary import FLAG_ACC, OPCODES, BinaryImage, operand_count
 from cimc.dialects import cim
 from cimc.dialects.cim import ELEMENT_BYTES
 from cimc.errors import CimcError
+from cimc.numerics import Noise, adc, program_cells
 
 UNARY = {
     "relu": lambda x, a, b: np.maximum(x, np.float32(0)),
@@ -25,6 +27,8 @@ UNARY = {
     "exp": lambda x, a, b: np.exp(x),
     "affine": lambda x, a, b: a * x + b,
     "pow": lambda x, a, b: np.power(x, a),
+    "quantize": lambda x, a, b: np.clip(np.rint(x / a), -b, b),
+    "quantize_unsigned": lambda x, a, b: np.clip(np.rint(x / a), 0, b),
 }
 BINARY = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "max": np.maximum, "min": np.minimum,
           "div": np.divide}
@@ -41,17 +45,36 @@ class Executable:
     image's accesses were checked to stay inside global memory.
     """
 
-    def __init__(self, image: BinaryImage):
+    def __init__(self, image: BinaryImage, noise: Noise | None = None, bit_serial: bool = False):
+        """`noise` perturbs the crossbar cells (int crossbars only); `bit_serial` runs every
+        int MVM cycle by cycle through the ADC model even when the ADC is lossless, where one
+        exact integer product gives the same result faster (for checking that claim)."""
         image.check_accesses(lambda why: CimcError(f"cannot run the image: {why}"))
+        arch = image.arch
+        if noise is not None and not noise.is_ideal and arch.precision != "int":
+            raise CimcError("noise models the cells of int crossbars; this program has precision fp32")
         self.image = image
-        self.matrices = {int(row["id"]): image.crossbar_matrix(i) for i, row in enumerate(image.crossbars)}
+        self.matrices: dict[int, np.ndarray] = {}
+        self.cells: dict[int, tuple[np.ndarray, np.ndarray, float] | None] = {}
+        for i, row in enumerate(image.crossbars):
+            ident, matrix = int(row["id"]), image.crossbar_matrix(i)
+            self.matrices[ident], self.cells[ident] = matrix, None
+            if arch.precision == "int":
+                first = int(row["first"])
+                levels, shifts = program_cells(matrix, first, first + int(row["width"]), arch)
+                if noise is not None:
+                    levels = noise.apply(levels, ident, arch.cell_bits)
+                self.matrices[ident] = levels @ shifts
+                if arch.adc_bits is not None or bit_serial:
+                    full_scale = matrix.shape[0] * (2 ** arch.dac_bits - 1) * (2 ** arch.cell_bits - 1)
+                    self.cells[ident] = (levels, shifts, full_scale)
         self.consts = [(int(row["addr"]) // ELEMENT_BYTES, image.buffer_data(i))
                        for i, row in enumerate(image.buffers) if row["weight"] != 0xFFFFFFFF]
         self.inputs = image.io_bindings(outputs=False)
         self.outputs = image.io_bindings(outputs=True)
         # one memory reused by every run, so each operand's view is made once; the lock keeps
         # concurrent runs of one program from sharing it
-        self.memory = np.zeros(image.memory_bytes // ELEMENT_BYTES, np.float32)
+        self.memory = np.zeros(image.memory_bytes // ELEMENT_BYTES, np.float64 if arch.precision == "int" else np.float32)
         self.lock = threading.Lock()
         self.program = []
         for word in image.instructions:
@@ -61,17 +84,17 @@ class Executable:
                 arg = self.window_reduction(arg, arrays[1])
             self.program.append((op, arg, arrays))
 
-    @staticmethod
-    def window_reduction(arg: tuple, src: np.ndarray) -> tuple:
-        """A reduction over few points (a pooling window) as a running ufunc over one shifted
-        view per point: many times faster than np.max over a strided 5-D view."""
+    def window_reduction(self, arg: tuple, src: np.ndarray) -> tuple:
+        """A reduction as a running ufunc over one shifted view per point: many times faster
+        than np.max over a strided 5-D view for a pooling window, and in float64 (int) memory
+        the defined order of every sum, point by point, at any size."""
         kind, axes = arg
         window = src.shape[axes[0]:]
-        if np.prod(window, dtype=np.int64) > SMALL_WINDOW:
+        if np.prod(window, dtype=np.int64) > SMALL_WINDOW and self.memory.dtype == np.float32:
             return arg
         ufunc = np.maximum if kind is np.max else np.add
-        scale = np.float32(1 / np.prod(window)) if kind is np.mean else None
-        return ufunc, scale, [src[(..., *point)] for point in np.ndindex(*window)]
+        count = self.memory.dtype.type(np.prod(window)) if kind is np.mean else None
+        return ufunc, count, [src[(..., *point)] for point in np.ndindex(*window)]
 
     def prepare(self, word: np.void) -> tuple:
         """(operation, xbar matrix or fill value or flag, operand views as (offset, shape, byte strides))."""
@@ -85,13 +108,14 @@ class Executable:
         for slot, address in enumerate(("dst", "src0", "src1")[: operand_count(op)]):
             loops = rank - reduced if slot == 0 else rank
             shape = counts[:loops]
-            strides = [int(st) * ELEMENT_BYTES for st in pattern["strides"][slot][:loops]]
+            strides = [int(st) * self.memory.itemsize for st in pattern["strides"][slot][:loops]]
             if matrix is not None:  # the contiguous run of crossbar columns (dst) or rows (src)
                 shape.append(matrix.shape[1 - slot])
-                strides.append(ELEMENT_BYTES)
+                strides.append(self.memory.itemsize)
             views.append((int(word[address]) // ELEMENT_BYTES, tuple(shape), tuple(strides)))
         if op is cim.MvmOp:
-            return op, (matrix, bool(word["flags"] & FLAG_ACC)), views
+            ident = int(word["xbar"])
+            return op, (matrix, bool(word["flags"] & FLAG_ACC), float(word["imm"]), self.cells[ident]), views
         if op is cim.FillOp:
             return op, np.float32(word["imm"]), views
         if op is cim.ReduceOp:
@@ -116,17 +140,19 @@ class Executable:
                 elif op is cim.FillOp:
                     dst[...] = arg
                 elif op is cim.MvmOp:
-                    matrix, acc = arg
+                    matrix, acc, offset, cells = arg
+                    inputs = srcs[0] + offset if offset else srcs[0]
+                    product = inputs @ matrix if cells is None else self.bit_serial(inputs, *cells)
                     if acc:
-                        dst += srcs[0] @ matrix
+                        dst += product
                     else:
-                        dst[...] = srcs[0] @ matrix
+                        dst[...] = product
                 elif op is cim.ReduceOp and len(arg) == 3:
-                    ufunc, scale, points = arg
+                    ufunc, count, points = arg
                     total = points[0].copy()
                     for point in points[1:]:
                         ufunc(total, point, out=total)
-                    dst[...] = total if scale is None else total * scale
+                    dst[...] = total if count is None else total / count
                 elif op is cim.ReduceOp:
                     kind, axes = arg
                     dst[...] = kind(srcs[0], axis=axes)
@@ -134,6 +160,18 @@ class Executable:
                     dst[...] = arg(*srcs)
             return {name: memory[addr: addr + int(np.prod(shape))].reshape(shape).copy()
                     for name, (addr, shape) in self.outputs.items()}
+
+    def bit_serial(self, codes: np.ndarray, levels: np.ndarray, shifts: np.ndarray, full_scale: float) -> np.ndarray:
+        """An int crossbar read cycle by cycle: dac_bits of every input code per cycle, each
+        physical column's sum through the ADC, shift-and-add over cycles, then over slices and
+        polarities into weight columns."""
+        arch = self.image.arch
+        base = 2 ** arch.dac_bits
+        total = np.zeros((*codes.shape[:-1], levels.shape[1]))
+        for cycle in range(arch.input_cycles):
+            sums = (np.floor(codes / base ** cycle) % base) @ levels
+            total += base ** cycle * (sums if arch.adc_bits is None else adc(sums, full_scale, arch.adc_bits))
+        return total @ shifts
 
     def write_inputs(self, memory: np.ndarray, inputs: Mapping[str, np.ndarray]) -> None:
         if not isinstance(inputs, Mapping):
@@ -175,7 +213,8 @@ def instruction_costs(image: BinaryImage) -> tuple[np.ndarray, np.ndarray]:
 
     mvm = opcode == cim.MvmOp.OPCODE
     if mvm.any():
-        shapes = {int(x["id"]): (int(x["rows"]), int(x["cols"])) for x in image.crossbars}
+        # an int crossbar converts each of its physical columns (slices and polarities)
+        shapes = {int(x["id"]): (int(x["rows"]), int(x["width"])) for x in image.crossbars}
         rows = np.array([shapes[int(i)][0] for i in inst["xbar"][mvm]], np.float64)
         cols = np.array([shapes[int(i)][1] for i in inst["xbar"][mvm]], np.float64)
         reads = points[mvm] * arch.input_cycles

@@ -16,10 +16,12 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.interpreter import Interpreter, InterpreterFunctions, PythonValues, impl, register_impls
 from xdsl.interpreters.func import FuncFunctions
 
+from cimc.arch import Arch
 from cimc.dialects import graph, xbar
 from cimc.dialects.shapes import ints, shape_of
 from cimc.errors import CimcError
 from cimc.frontend import io_name
+from cimc.numerics import quantize_codes
 from cimc.weights import WeightStore, tile_matrix
 
 
@@ -34,11 +36,20 @@ def windows(x: np.ndarray, kernel, strides, pads, dilations, fill: float) -> np.
 
 ACTIVATIONS = {
     "relu": lambda y, p: np.maximum(y, np.float32(0)),
-    "sigmoid": lambda y, p: (0.5 * (1 + np.tanh(0.5 * y.astype(np.float64)))).astype(np.float32),
+    "sigmoid": lambda y, p: (0.5 * (1 + np.tanh(0.5 * y.astype(np.float64)))).astype(y.dtype),
     "tanh": lambda y, p: np.tanh(y),
-    "leaky_relu": lambda y, p: np.where(y >= 0, y, np.float32(p[0]) * y).astype(np.float32),
+    "leaky_relu": lambda y, p: np.where(y >= 0, y, np.float32(p[0]) * y).astype(y.dtype),
     "clip": lambda y, p: np.clip(y, np.float32(p[0]), np.float32(p[1])),
 }
+
+
+def sequential_sum(points) -> np.ndarray:
+    """The sum of arrays added one at a time in order: how the vector unit reduces."""
+    points = iter(points)
+    total = np.array(next(points), copy=True)
+    for point in points:
+        total += point
+    return total
 
 
 def activate(op: graph.EpilogueOp, y: np.ndarray) -> np.ndarray:
@@ -54,6 +65,12 @@ class GraphFunctions(InterpreterFunctions):
     @staticmethod
     def weights(interpreter: Interpreter) -> WeightStore:
         return interpreter.get_data(GraphFunctions, "weights", WeightStore)
+
+    @staticmethod
+    def dtype(interpreter: Interpreter) -> type[np.floating]:
+        """The precision tensors are computed in: float32, or float64 for precision "int",
+        whose integer partial sums float32 cannot hold exactly."""
+        return interpreter.get_data(GraphFunctions, "dtype", lambda: np.float32)
 
     @impl(graph.WeightOp)
     def run_weight(self, interpreter: Interpreter, op: graph.WeightOp, args: PythonValues) -> PythonValues:
@@ -71,13 +88,13 @@ class GraphFunctions(InterpreterFunctions):
         y = y.reshape(n, o, *y.shape[3:])
         if b:
             y = y + b[0].reshape(1, o, 1, 1)
-        return (activate(op, y.astype(np.float32)),)
+        return (activate(op, y.astype(self.dtype(interpreter))),)
 
     @impl(graph.GemmOp)
     def run_gemm(self, interpreter: Interpreter, op: graph.GemmOp, args: PythonValues) -> PythonValues:
         a, w, *c = args
         y = a.astype(np.float64) @ w
-        return (activate(op, (y + c[0] if c else y).astype(np.float32)),)
+        return (activate(op, (y + c[0] if c else y).astype(self.dtype(interpreter))),)
 
     @staticmethod
     def pool_windows(op: graph.PoolOp, x: np.ndarray, fill: float, pads: tuple[int, ...] | None = None) -> np.ndarray:
@@ -97,7 +114,8 @@ class GraphFunctions(InterpreterFunctions):
     @impl(graph.AvgPoolOp)
     def run_avgpool(self, interpreter: Interpreter, op: graph.AvgPoolOp, args: PythonValues) -> PythonValues:
         x = args[0]
-        sums = self.pool_windows(op, x, 0.0).sum(axis=(4, 5), dtype=np.float64)
+        win = self.pool_windows(op, x, 0.0)
+        sums = sequential_sum(win[..., i, j] for i, j in np.ndindex(*win.shape[4:]))
         ones = np.ones((1, 1, *x.shape[2:]))
         if op.count_include_pad is not None:  # the explicit pads count, ceil_mode's overhang does not
             pt, pl, pb, pr = ints(op.pads)
@@ -105,11 +123,14 @@ class GraphFunctions(InterpreterFunctions):
             counts = self.pool_windows(op, ones, 0.0, pads=(0, 0, 0, 0)).sum(axis=(4, 5))
         else:
             counts = self.pool_windows(op, ones, 0.0).sum(axis=(4, 5))
-        return ((sums / counts).astype(np.float32),)
+        return ((sums / counts).astype(x.dtype),)
 
     @impl(graph.GlobalAvgPoolOp)
     def run_global_avgpool(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
-        return (args[0].mean(axis=(2, 3), keepdims=True, dtype=np.float64).astype(np.float32),)
+        x = args[0]
+        n, c, h, w = x.shape
+        plane = x.reshape(n, c, h * w)
+        return ((sequential_sum(plane[..., i] for i in range(h * w)) / (h * w)).reshape(n, c, 1, 1),)
 
     @staticmethod
     def activation(op: graph.ElementwiseOp, args: PythonValues) -> PythonValues:
@@ -136,17 +157,21 @@ class GraphFunctions(InterpreterFunctions):
     def run_clip(self, interpreter: Interpreter, op: graph.ClipOp, args: PythonValues) -> PythonValues:
         return self.activation(op, args)
 
+    @impl(graph.QuantizeOp)
+    def run_quantize(self, interpreter: Interpreter, op: graph.QuantizeOp, args: PythonValues) -> PythonValues:
+        return (quantize_codes(args[0], op.scale.value.data, *op.code_range),)
+
     @impl(graph.IdentityOp)
     def run_identity(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
         return (args[0],)
 
     @impl(graph.AddOp)
     def run_add(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
-        return ((args[0] + args[1]).astype(np.float32),)
+        return ((args[0] + args[1]).astype(self.dtype(interpreter)),)
 
     @impl(graph.MulOp)
     def run_mul(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
-        return ((args[0] * args[1]).astype(np.float32),)
+        return ((args[0] * args[1]).astype(self.dtype(interpreter)),)
 
     @impl(graph.ConcatOp)
     def run_concat(self, interpreter: Interpreter, op: graph.ConcatOp, args: PythonValues) -> PythonValues:
@@ -162,19 +187,24 @@ class GraphFunctions(InterpreterFunctions):
 
     @impl(graph.SoftmaxOp)
     def run_softmax(self, interpreter: Interpreter, op: graph.SoftmaxOp, args: PythonValues) -> PythonValues:
-        x = args[0].astype(np.float64)
+        x = args[0]
         axes = tuple(op.reduced_dims())
         e = np.exp(x - x.max(axis=axes, keepdims=True))
-        return ((e / e.sum(axis=axes, keepdims=True)).astype(np.float32),)
+        # summed point by point over the reduced dims in order, as the vector unit does
+        moved = np.moveaxis(e, axes, tuple(range(-len(axes), 0)))
+        flat = moved.reshape(*moved.shape[: e.ndim - len(axes)], -1)
+        total = sequential_sum(flat[..., i] for i in range(flat.shape[-1]))
+        return (e / np.expand_dims(total, axes),)
 
     @impl(graph.LrnOp)
     def run_lrn(self, interpreter: Interpreter, op: graph.LrnOp, args: PythonValues) -> PythonValues:
-        x = args[0].astype(np.float64)
+        x = args[0]
         size, c = op.size.value.data, x.shape[1]
         squares = np.pad(x * x, ((0, 0), ((size - 1) // 2, size // 2), (0, 0), (0, 0)))
-        window = sum(squares[:, i: i + c] for i in range(size))
-        scale = op.bias.value.data + op.alpha.value.data / size * window
-        return ((x / scale ** op.beta.value.data).astype(np.float32),)
+        window = sequential_sum(squares[:, i: i + c] for i in range(size))
+        # the vector unit's order: (alpha/size * sum + bias) ^ -beta * x, constants in f32
+        scale = np.float32(op.alpha.value.data / size) * window + np.float32(op.bias.value.data)
+        return (np.power(scale, np.float32(-op.beta.value.data)) * x,)
 
     @impl(graph.PadOp)
     def run_pad(self, interpreter: Interpreter, op: graph.PadOp, args: PythonValues) -> PythonValues:
@@ -211,11 +241,26 @@ class XbarFunctions(InterpreterFunctions):
         x, w = args
         matrix = tile_matrix(w, op.row_range, op.col_range, op.group_count)
         start = op.input_offset
-        return ((x[:, start: start + matrix.shape[0]] @ matrix).astype(np.float32),)
+        x = x[:, start: start + matrix.shape[0]]
+        if op.cell is not None:  # one slice of one polarity: integer cell digits
+            slice_, polarity, offset = op.cell
+            base = 2 ** Arch.of_module(interpreter.module).cell_bits
+            x, matrix = x + offset, np.maximum(matrix * polarity, 0) // base ** slice_ % base
+        return ((x @ matrix).astype(GraphFunctions.dtype(interpreter)),)
+
+    @impl(xbar.ShiftAddOp)
+    def run_shift_add(self, interpreter: Interpreter, op: xbar.ShiftAddOp, args: PythonValues) -> PythonValues:
+        cell_bits = Arch.of_module(interpreter.module).cell_bits
+        y = np.zeros(shape_of(op.result), GraphFunctions.dtype(interpreter))
+        for tile, product in zip(op.tiles(), args):
+            slice_, polarity, _ = tile.cell
+            c0, c1 = tile.col_range
+            y[:, c0:c1] += polarity * 2.0 ** (cell_bits * slice_) * product
+        return (y,)
 
     @impl(xbar.AccumulateOp)
     def run_accumulate(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
-        return (np.sum(args, axis=0, dtype=np.float32),)
+        return (np.sum(args, axis=0, dtype=GraphFunctions.dtype(interpreter)),)
 
     @impl(xbar.ConcatOp)
     def run_concat(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
@@ -240,8 +285,11 @@ class ConstantEvaluator:
         return np.asarray(result, np.float32)
 
 
-def run_module(module: ModuleOp, weights: WeightStore, inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Run function @main of a graph- or xbar-level module; inputs and outputs keyed by ONNX name."""
+def run_module(module: ModuleOp, weights: WeightStore, inputs: Mapping[str, np.ndarray],
+               dtype: type[np.floating] | None = None) -> dict[str, np.ndarray]:
+    """Run function @main of a graph- or xbar-level module; inputs and outputs keyed by ONNX name.
+
+    Tensors are float32, or float64 for a module of precision "int" (or as `dtype` says)."""
     fns = [op for op in module.ops if isinstance(op, func.FuncOp) and op.sym_name.data == "main"]
     if not fns:
         raise CimcError("run_module: the module has no func.func @main (is it lowered past the xbar level?)")
@@ -254,6 +302,9 @@ def run_module(module: ModuleOp, weights: WeightStore, inputs: Mapping[str, np.n
     for functions in (FuncFunctions(), GraphFunctions(), XbarFunctions()):
         interpreter.register_implementations(functions)
     interpreter.set_data(GraphFunctions, "weights", weights)
-    results = interpreter.call_op("main", tuple(np.asarray(inputs[n], np.float32) for n in names))
+    if dtype is None:
+        dtype = np.float64 if Arch.of_module(module).precision == "int" else np.float32
+    interpreter.set_data(GraphFunctions, "dtype", dtype)
+    results = interpreter.call_op("main", tuple(np.asarray(inputs[n], dtype) for n in names))
     return {io_name(fn, i, "res"): value for i, value in enumerate(results)}
 

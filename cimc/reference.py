@@ -38,6 +38,18 @@ def onnxruntime_outputs(model: onnx.ModelProto, inputs: dict[str, np.ndarray]) -
     return dict(zip([o.name for o in session.get_outputs()], session.run(None, inputs)))
 
 
+def fake_quant_outputs(model: onnx.ModelProto, arch, inputs: dict[str, np.ndarray],
+                       calibration: list[dict[str, np.ndarray]] | None = None) -> dict[str, np.ndarray]:
+    """cimc's fake-quant reference for precision "int": the quantized graph-level module (integer
+    codes, integer weights, plain integer matmuls, the same quantization parameters as the
+    compiled program) run by the golden model in float64."""
+    from cimc.driver import lower
+    from cimc.ir_interpreter import run_module
+
+    module, weights = lower(model, arch, to="graph", calibration=calibration)
+    return run_module(module, weights, inputs)
+
+
 def relative_error(actual: np.ndarray, expected: np.ndarray) -> float:
     """max |actual - expected| / max |expected|, the measure the acceptance tolerances use."""
     scale = max(float(np.abs(expected).max()), np.finfo(np.float32).tiny)

@@ -77,7 +77,13 @@ class BufferType(ParametrizedAttribute, TypeAttribute):
 class CrossbarOp(IRDLOperation):
     """Crossbar `id` on `core`, programmed with rows [r0, r1) x cols [c0, c1) of the K x N
     crossbar view of weight `weight`, or with `groups` packed group blocks of it placed
-    block-diagonally (see cimc.weights.tile_matrix)."""
+    block-diagonally (see cimc.weights.tile_matrix).
+
+    With `slices` S (precision "int") the weight is integer and cols are physical columns of
+    its n-major cell layout: weight column n owns columns n*2S .. n*2S + 2S - 1, holding
+    digits 0..S-1 of its positive and negative parts (see cimc.numerics). The crossbar then
+    serves weight columns [c0 / 2S, ceil(c1 / 2S)).
+    """
 
     name = "cim.crossbar"
     id = prop_def(IntegerAttr[I64])
@@ -86,14 +92,18 @@ class CrossbarOp(IRDLOperation):
     rows = prop_def(DenseArrayBase[I64])
     cols = prop_def(DenseArrayBase[I64])
     groups = opt_prop_def(IntegerAttr[I64])
-    assembly_format = "$id `core` $core `weight` $weight `rows` $rows `cols` $cols (`groups` $groups^)? attr-dict"
+    slices = opt_prop_def(IntegerAttr[I64])
+    assembly_format = ("$id `core` $core `weight` $weight `rows` $rows `cols` $cols (`groups` $groups^)? "
+                       "(`slices` $slices^)? attr-dict")
 
     def __init__(self, id: int, core: int, weight: str, rows: tuple[int, int], cols: tuple[int, int],
-                 groups: int = 1):
+                 groups: int = 1, slices: int | None = None):
         props = {"id": IntegerAttr(id, i64), "core": IntegerAttr(core, i64), "weight": StringAttr(weight),
                  "rows": int_array(rows), "cols": int_array(cols)}
         if groups != 1:
             props["groups"] = IntegerAttr(groups, i64)
+        if slices is not None:
+            props["slices"] = IntegerAttr(slices, i64)
         super().__init__(properties=props)
 
     @property
@@ -101,8 +111,23 @@ class CrossbarOp(IRDLOperation):
         return 1 if self.groups is None else self.groups.value.data
 
     @property
+    def weight_cols(self) -> tuple[int, int]:
+        """The weight columns the crossbar serves."""
+        c0, c1 = ints(self.cols)
+        if self.slices is None:
+            return c0, c1
+        width = 2 * self.slices.value.data
+        return c0 // width, -(-c1 // width)
+
+    @property
+    def physical_cols(self) -> int:
+        c0, c1 = ints(self.cols)
+        return c1 - c0
+
+    @property
     def shape(self) -> tuple[int, int]:
-        (r0, r1), (c0, c1) = ints(self.rows), ints(self.cols)
+        """Input rows x output (weight) columns."""
+        (r0, r1), (c0, c1) = ints(self.rows), self.weight_cols
         return self.group_count * (r1 - r0), c1 - c0
 
     def verify_(self) -> None:
@@ -115,6 +140,8 @@ class CrossbarOp(IRDLOperation):
         if self.group_count < 1 or self.shape[1] % self.group_count:
             raise VerifyException(f"cim.crossbar: 'groups' {self.group_count} must be >= 1 and divide its "
                                   f"{self.shape[1]} columns")
+        if self.slices is not None and self.slices.value.data < 1:
+            raise VerifyException(f"cim.crossbar: 'slices' must be >= 1, got {self.slices.value.data}")
 
 
 @irdl_op_definition
@@ -288,7 +315,13 @@ class MvmOp(InstructionOp):
     """Crossbar matrix-vector products: at every point i of the loop nest, the crossbar's
     R x C matrix W is driven with the R inputs src[i : i+R] and its C column sums are written
     to dst[i : i+C] (added to them with `acc`, for partial sums over row tiles). The dst runs
-    of distinct loop points must not overlap: the loop points run in parallel."""
+    of distinct loop points must not overlap: the loop points run in parallel.
+
+    On an int crossbar (one with `slices`) the inputs are integer codes, each raised by
+    `offset` (offset binary for signed codes) and applied dac_bits per cycle; every physical
+    column's sum goes through the ADC each cycle, and the shift-and-add unit adds
+    2^(dac_bits*cycle) * polarity * 2^(cell_bits*slice) * reading into the column's weight
+    column of dst (see cimc.numerics)."""
 
     name = "cim.mvm"
     OPCODE: ClassVar[int] = 3
@@ -296,14 +329,21 @@ class MvmOp(InstructionOp):
     dst, dst_offset, dst_strides = _operand()
     src, src_offset, src_strides = _operand()
     acc = opt_prop_def(UnitAttr)
+    offset = opt_prop_def(IntegerAttr[I64])
     assembly_format = ("`xbar` $xbar $dst `[` $dst_offset `]` $dst_strides `from` $src `[` $src_offset `]` "
-                       "$src_strides `loops` $loops (`acc` $acc^)? attr-dict")
+                       "$src_strides `loops` $loops (`acc` $acc^)? (`offset` $offset^)? attr-dict")
 
-    def __init__(self, xbar: int, dst: MemRef, src: MemRef, loops, acc: bool):
+    def __init__(self, xbar: int, dst: MemRef, src: MemRef, loops, acc: bool, offset: int = 0):
         props = {"xbar": IntegerAttr(xbar, i64), "loops": int_array(loops), **_mem_props(dst=dst[1:], src=src[1:])}
         if acc:
             props["acc"] = UnitAttr()
+        if offset:
+            props["offset"] = IntegerAttr(offset, i64)
         super().__init__(operands=[dst[0], src[0]], properties=props)
+
+    @property
+    def input_offset(self) -> int:
+        return 0 if self.offset is None else self.offset.value.data
 
     @property
     def xbar_id(self) -> int:
@@ -334,12 +374,14 @@ class UnaryOp(KindOp):
     """dst[i] = f(src[i]) on the vector unit, with parameters a and b (0 unless given):
 
     relu: max(x, 0); clip: min(max(x, a), b); leaky_relu: x if x >= 0 else a * x;
-    sigmoid: 1 / (1 + exp(-x)); tanh; exp; affine: a * x + b; pow: x ^ a.
+    sigmoid: 1 / (1 + exp(-x)); tanh; exp; affine: a * x + b; pow: x ^ a;
+    quantize: clip(rint(x / a), -b, b); quantize_unsigned: clip(rint(x / a), 0, b).
     """
 
     name = "cim.unary"
     OPCODE: ClassVar[int] = 4
-    KINDS: ClassVar[tuple[str, ...]] = ("relu", "clip", "leaky_relu", "sigmoid", "tanh", "exp", "affine", "pow")
+    KINDS: ClassVar[tuple[str, ...]] = ("relu", "clip", "leaky_relu", "sigmoid", "tanh", "exp", "affine", "pow",
+                                        "quantize", "quantize_unsigned")
     dst, dst_offset, dst_strides = _operand()
     src, src_offset, src_strides = _operand()
     a = opt_prop_def(FloatAttr[Float32Type])

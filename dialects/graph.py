@@ -418,6 +418,41 @@ class LeakyReluOp(ElementwiseOp):
         super().__init__(operands=[input], result_types=[result_type], properties={"alpha": f32_attr(alpha)})
 
 
+@irdl_op_definition
+class QuantizeOp(ElementwiseOp):
+    """Per-tensor quantization to integer codes: clip(rint(x / scale), qmin, qmax), where
+    [qmin, qmax] is [-(2^(bits-1) - 1), 2^(bits-1) - 1] for a `signed` tensor and
+    [0, 2^bits - 1] otherwise. The codes feed a crossbar layer (precision "int")."""
+
+    name = "graph.quantize"
+    scale = prop_def(FloatAttr[Float32Type])
+    bits = prop_def(IntegerAttr[I64])
+    signed = opt_prop_def(UnitAttr)
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$input `scale` $scale `bits` $bits (`signed` $signed^)? attr-dict `:` functional-type(operands, results)"
+
+    def __init__(self, input, scale: float, bits: int, signed: bool, result_type):
+        props = {"scale": f32_attr(scale), "bits": IntegerAttr(bits, i64)}
+        if signed:
+            props["signed"] = UnitAttr()
+        super().__init__(operands=[input], result_types=[result_type], properties=props)
+
+    @property
+    def code_range(self) -> tuple[int, int]:
+        bits = self.bits.value.data
+        if self.signed is not None:
+            return -(2 ** (bits - 1) - 1), 2 ** (bits - 1) - 1
+        return 0, 2 ** bits - 1
+
+    def verify_attributes(self) -> None:
+        bits = self.bits.value.data
+        if not 1 <= bits <= 16 or (self.signed is not None and bits < 2):
+            raise VerifyException(f"graph.quantize: 'bits' must be in 1..16 (2..16 when signed), got {bits}")
+        scale = self.scale.value.data
+        if not (scale > 0 and scale < float("inf")):
+            raise VerifyException(f"graph.quantize: 'scale' must be a finite number > 0, got {scale}")
+
+
 class BinaryElementwiseOp(GraphOp, abc.ABC):
     """An elementwise function of two tensors, with numpy (ONNX multidirectional) broadcasting."""
 
@@ -757,7 +792,7 @@ def activation_op(kind: str, params: tuple[float, ...], input, result_type) -> E
 Graph = Dialect(
     "graph",
     [WeightOp, ConvOp, GemmOp, MaxPoolOp, AvgPoolOp, GlobalAvgPoolOp, ReluOp, SigmoidOp, TanhOp, IdentityOp, ClipOp,
-     LeakyReluOp, AddOp, MulOp, ConcatOp, TransposeOp, UnsqueezeOp, SoftmaxOp, LrnOp, PadOp, BatchNormOp, FlattenOp,
+     LeakyReluOp, QuantizeOp, AddOp, MulOp, ConcatOp, TransposeOp, UnsqueezeOp, SoftmaxOp, LrnOp, PadOp, BatchNormOp, FlattenOp,
      ReshapeOp],
     [],
 )

@@ -95,6 +95,12 @@ class MvmOp(IRDLOperation):
     grouped conv block-diagonally: it takes all K rows of each, reads input columns
     [g*K, (g+G)*K) and cols spans their G column blocks (see cimc.weights.tile_matrix).
     `core` and `xbar` place the tile once it is mapped.
+
+    With precision "int" a tile is one bit slice of one polarity (see cimc.numerics): `slice`
+    s and `polarity` p (+1 or -1) select the cells holding digit s (base 2^cell_bits) of the
+    magnitudes max(p * Wq, 0) of the integer weight Wq, and the result is the integer column
+    sums (input + offset) @ cells, `offset` being what the DACs add to signed input codes.
+    The tiles that share a crossbar (their slices and polarities side by side) have one `xbar`.
     """
 
     name = "xbar.mvm"
@@ -105,21 +111,41 @@ class MvmOp(IRDLOperation):
     groups = opt_prop_def(IntegerAttr[I64])
     rows = prop_def(DenseArrayBase[I64])
     cols = prop_def(DenseArrayBase[I64])
+    slice = opt_prop_def(IntegerAttr[I64])
+    polarity = opt_prop_def(IntegerAttr[I64])
+    offset = opt_prop_def(IntegerAttr[I64])
     core = opt_prop_def(IntegerAttr[I64])
     xbar = opt_prop_def(IntegerAttr[I64])
     traits = traits_def(Pure())
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = (
-        "$input `,` $weight `group` $group (`groups` $groups^)? `rows` $rows `cols` $cols (`core` $core^)? "
-        "(`xbar` $xbar^)? attr-dict `:` functional-type(operands, results)")
+        "$input `,` $weight `group` $group (`groups` $groups^)? `rows` $rows `cols` $cols (`slice` $slice^)? "
+        "(`polarity` $polarity^)? (`offset` $offset^)? (`core` $core^)? (`xbar` $xbar^)? attr-dict "
+        "`:` functional-type(operands, results)")
 
     def __init__(self, input: SSAValue, weight: SSAValue, group: int, rows: tuple[int, int],
-                 cols: tuple[int, int], result_type: TensorType, groups: int = 1):
+                 cols: tuple[int, int], result_type: TensorType, groups: int = 1,
+                 cell: tuple[int, int, int] | None = None, xbar: int | None = None):
+        """`cell` = (slice, polarity, input offset) makes an int tile."""
         props = {"group": IntegerAttr(group, i64), "rows": DenseArrayBase.from_list(i64, rows),
                  "cols": DenseArrayBase.from_list(i64, cols)}
         if groups != 1:
             props["groups"] = IntegerAttr(groups, i64)
+        if cell is not None:
+            for name, value in zip(("slice", "polarity", "offset"), cell):
+                if name != "offset" or value:
+                    props[name] = IntegerAttr(value, i64)
+        if xbar is not None:
+            props["xbar"] = IntegerAttr(xbar, i64)
         super().__init__(operands=[input, weight], result_types=[result_type], properties=props)
+
+    @property
+    def cell(self) -> tuple[int, int, int] | None:
+        """(slice, polarity, input offset) of an int tile, None for an fp32 tile."""
+        if self.slice is None:
+            return None
+        return (self.slice.value.data, self.polarity.value.data,
+                0 if self.offset is None else self.offset.value.data)
 
     @property
     def group_count(self) -> int:
@@ -179,10 +205,44 @@ class MvmOp(IRDLOperation):
         y = shape_of(self.result)
         if len(y) != 2 or y[1] != c1 - c0 or (x[0] >= 0 and y[0] != x[0]):
             raise VerifyException(f"xbar.mvm: result must be {fmt_shape((x[0], c1 - c0))}, got {fmt_shape(y)}")
-        for name in ("core", "xbar"):
+        for name in ("core", "xbar", "slice", "offset"):
             attr = getattr(self, name)
             if attr is not None and attr.value.data < 0:
                 raise VerifyException(f"xbar.mvm: '{name}' must be >= 0")
+        if (self.slice is None) != (self.polarity is None) or (self.offset is not None and self.slice is None):
+            raise VerifyException("xbar.mvm: an int tile has both 'slice' and 'polarity' ('offset' only with them)")
+        if self.polarity is not None and self.polarity.value.data not in (1, -1):
+            raise VerifyException(f"xbar.mvm: 'polarity' must be 1 or -1, got {self.polarity.value.data}")
+
+
+@irdl_op_definition
+class ShiftAddOp(IRDLOperation):
+    """The digital recombination of int tiles: a P x N matrix, zero but for each tile's
+    polarity * 2^(cell_bits * slice) * product added at its columns. It sums a layer's slices,
+    polarities and row tiles at once (cell_bits from the module's Arch)."""
+
+    name = "xbar.shift_add"
+    inputs = var_operand_def(TensorType)
+    result = result_def(TensorType)
+    traits = traits_def(Pure())
+    assembly_format = "$inputs attr-dict `:` functional-type(operands, results)"
+
+    def tiles(self) -> list[MvmOp]:
+        return [v.owner for v in self.inputs]  # type: ignore[misc]
+
+    def verify_(self) -> None:
+        if not self.inputs:
+            raise VerifyException("xbar.shift_add: needs at least one tile")
+        y = shape_of(self.result)
+        check_rank(self, "result", y, 2)
+        for i, value in enumerate(self.inputs):
+            tile = value.owner
+            if not isinstance(tile, MvmOp) or tile.cell is None:
+                raise VerifyException(f"xbar.shift_add: input {i} is not an int xbar.mvm tile (with slice and polarity)")
+            if tile.weight != self.inputs[0].owner.weight:
+                raise VerifyException(f"xbar.shift_add: input {i} is a tile of another weight")
+            if tile.col_range[1] > y[1] or (y[0] >= 0 and shape_of(value)[0] != y[0]):
+                raise VerifyException(f"xbar.shift_add: input {i} does not fit the {fmt_shape(y)} result")
 
 
 @irdl_op_definition
@@ -246,4 +306,4 @@ class Col2imOp(IRDLOperation):
             raise VerifyException(f"xbar.col2im: input {fmt_shape(x)} is not (N*OH*OW) x C of the result {fmt_shape(y)}")
 
 
-Xbar = Dialect("xbar", [Im2colOp, MvmOp, AccumulateOp, ConcatOp, Col2imOp], [])
+Xbar = Dialect("xbar", [Im2colOp, MvmOp, ShiftAddOp, AccumulateOp, ConcatOp, Col2imOp], [])

@@ -30,6 +30,10 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         from cimc.passes.fold_batchnorm import FoldBatchNormPass
         return FoldBatchNormPass
 
+    def quantize():
+        from cimc.passes.quantize import QuantizePass
+        return QuantizePass
+
     def fuse():
         from cimc.passes.fuse import FusePass
         return FusePass
@@ -39,6 +43,7 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         "fuse": fuse,
         "canonicalize": canonicalize,
         "fold-batchnorm": fold_batchnorm,
+        "quantize": quantize,
         "tile-crossbars": tile_crossbars,
         "lower-to-isa": lower_to_isa,
         "plan-memory": plan_memory,

@@ -7,6 +7,9 @@ Crossbar tiles become `cim.crossbar` declarations (placed in order on cores of
 instructions. The partial sums of a tile grid are not materialized: each tile writes its
 column range of the layer's output matrix, the row tiles after the first with `acc`. Each
 op lowers to a constant number of instructions whose loop nests cover its whole tensor.
+
+Int tiles (precision "int") sharing an `xbar` id become one int crossbar (`slices`) and one
+`cim.mvm` each: its shift-and-add adds into the layer's zeroed output matrix.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from cimc.dialects.cim import ELEMENT_BYTES
 from cimc.dialects.shapes import Shape, ints, is_known, numel, shape_of
 from cimc.errors import CimcError
 from cimc.frontend import io_name
+from cimc.numerics import slices
 
 MAXPOOL_PAD = -3.0e38
 """Fill value of max-pool padding: below any f32 activation but -3.4e38, and exact in IR text."""
@@ -131,7 +135,8 @@ class _Lowering:
         assert self.layer_block is not None
         self.layer_block.add_op(inst)
 
-    def crossbar(self, tile: xbar.MvmOp) -> int:
+    def crossbar(self, tile: xbar.MvmOp, physical: tuple[int, int] | None = None) -> int:
+        """Declare the crossbar of a tile; `physical` gives an int crossbar's physical columns."""
         if tile.xbar is not None:
             ident = tile.xbar.value.data
         else:
@@ -139,7 +144,7 @@ class _Lowering:
                 self.next_id += 1
             ident = self.next_id
         core = tile.core.value.data if tile.core is not None else ident // self.arch.xbars_per_core
-        rows, cols = tile.row_range, tile.col_range
+        rows, cols = tile.row_range, physical or tile.col_range
         height = tile.group_count * (rows[1] - rows[0])
         if height > self.arch.xbar_rows or cols[1] - cols[0] > self.arch.xbar_cols:
             raise CimcError(f"lower-to-isa: a {height}x{cols[1] - cols[0]} tile does not fit a "
@@ -147,7 +152,8 @@ class _Lowering:
         if ident in self.crossbar_ids:
             raise CimcError(f"lower-to-isa: two tiles are placed on crossbar {ident}")
         self.crossbar_ids.add(ident)
-        self.crossbars.append(cim.CrossbarOp(ident, core, tile.weight_handle(), rows, cols, tile.group_count))
+        self.crossbars.append(cim.CrossbarOp(ident, core, tile.weight_handle(), rows, cols, tile.group_count,
+                                             None if physical is None else slices(self.arch)))
         return ident
 
     # -- the tile grid: mvm / accumulate / concat write straight into their consumer ----------
@@ -158,7 +164,7 @@ class _Lowering:
         if not isinstance(value.owner, (xbar.MvmOp, xbar.AccumulateOp, xbar.ConcatOp)):
             return False
         uses = list(value.uses)
-        return len(uses) == 1 and isinstance(uses[0].operation, (xbar.AccumulateOp, xbar.ConcatOp))
+        return len(uses) == 1 and isinstance(uses[0].operation, (xbar.AccumulateOp, xbar.ConcatOp, xbar.ShiftAddOp))
 
     def write_product(self, value: SSAValue, dst: SSAValue, col: int, row_stride: int, acc: bool) -> None:
         """Write (or with acc, add) the P x n matrix `value` into columns col.. of dst."""
@@ -194,6 +200,10 @@ class _Lowering:
             return
         if self.bias_of_col2im(op):
             return  # col2im adds the bias as it moves the matrix to NCHW
+        if isinstance(op, xbar.MvmOp) and op.cell is not None:
+            if not self.fused(op.result):
+                raise CimcError("lower-to-isa: an int xbar.mvm tile is read by something other than xbar.shift_add")
+            return
         if isinstance(op, (xbar.MvmOp, xbar.AccumulateOp, xbar.ConcatOp)):
             if not self.fused(op.results[0]):
                 self.start_layer(op)
@@ -210,6 +220,40 @@ class _Lowering:
             raise CimcError(f"lower-to-isa: {op.name} cannot be lowered to the cim ISA{hint}")
         self.start_layer(op)
         lower(self, op)
+
+    def shift_add(self, op: xbar.ShiftAddOp) -> None:
+        """One accumulating MVM per int crossbar into the zeroed P x N result."""
+        pixels, width = shape_of(op.result)
+        dst = self.result_buffer(op.result)
+        self.emit(cim.FillOp((dst, 0, [1]), 0.0, [pixels * width]))
+        crossbars: dict[int, list[xbar.MvmOp]] = {}
+        for tile in op.tiles():
+            if tile.xbar is None:
+                raise CimcError("lower-to-isa: an int xbar.mvm tile has no 'xbar' id (tile-crossbars gives them)")
+            crossbars.setdefault(tile.xbar.value.data, []).append(tile)
+        for ident, tiles in crossbars.items():
+            first = tiles[0]
+            if any((t.input, t.group, t.row_range, t.group_count, t.cell[2]) !=
+                   (first.input, first.group, first.row_range, first.group_count, first.cell[2]) for t in tiles):
+                raise CimcError(f"lower-to-isa: the int tiles on crossbar {ident} do not share input, rows and groups")
+            width2 = 2 * slices(self.arch)
+
+            def physical(tile: xbar.MvmOp, col: int) -> int:
+                return col * width2 + 2 * tile.cell[0] + (tile.cell[1] < 0)
+
+            j0 = min(physical(t, t.col_range[0]) for t in tiles)
+            j1 = max(physical(t, t.col_range[1] - 1) for t in tiles) + 1
+            self.crossbar(first, (j0, j1))
+            _, in_cols = shape_of(first.input)
+            self.emit(cim.MvmOp(ident, (dst, j0 // width2, [width]),
+                                (self.buffer(first.input), first.input_offset, [in_cols]), [pixels], True,
+                                first.cell[2]))
+
+    def quantize(self, op: graph.QuantizeOp) -> None:
+        kind = "quantize" if op.signed is not None else "quantize_unsigned"
+        count = numel(shape_of(op.input))
+        self.emit(cim.UnaryOp(kind, (self.in_place_buffer(op.result, [op.input]), 0, [1]),
+                              (self.buffer(op.input), 0, [1]), [count], op.scale.value.data, op.code_range[1]))
 
     def im2col(self, op: xbar.Im2colOp) -> None:
         n, c, h, w = shape_of(op.input)
@@ -400,6 +444,8 @@ class _Lowering:
         self.emit(cim.CopyOp((out, 0, dst), (self.buffer(matrix), 0, src), loops))
 
     LOWERINGS = {
+        xbar.ShiftAddOp: shift_add,
+        graph.QuantizeOp: quantize,
         xbar.Im2colOp: im2col,
         xbar.Col2imOp: col2im,
         graph.MaxPoolOp: pool,

@@ -5,11 +5,19 @@ most `xbar_cols` output channels, one `xbar.mvm` per range of at most `xbar_rows
 group's K = Cin/groups*kh*kw rows, their partial sums accumulated, the column ranges
 concatenated, the bias added and the pixel-major matrix turned back into NCHW. A gemm is the
 same without the window and layout steps.
+
+With precision "int" the grid is of physical columns: each weight column takes 2 * slices
+columns (see cimc.numerics), so a row tile's N * 2S columns are cut into crossbars of
+`xbar_cols`, and a crossbar holds one `xbar.mvm` per (slice, polarity) it has cells of, all
+with its `xbar` id. One `xbar.shift_add` recombines the layer's tiles; for signed inputs
+(offset binary at the DACs) an add of -offset * sum_k Wq[k, n] follows.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import numpy as np
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
@@ -24,9 +32,12 @@ from xdsl.pattern_rewriter import (
 )
 
 from cimc.arch import Arch
+from cimc.context import weights_of
 from cimc.dialects import graph, xbar
 from cimc.dialects.shapes import ints, is_known, numel, shape_of, tensor
 from cimc.errors import CimcError
+from cimc.numerics import slices
+from cimc.weights import WeightStore, weight_matrix
 
 
 def _tiles(total: int, size: int) -> list[tuple[int, int]]:
@@ -34,10 +45,20 @@ def _tiles(total: int, size: int) -> list[tuple[int, int]]:
 
 
 @dataclass
+class _Int:
+    """What int tiling needs besides the array size: the cell layout, crossbar ids, weights."""
+
+    slices: int
+    weights: WeightStore
+    next_xbar: list[int]
+
+
+@dataclass
 class _TileBuilder:
     rows: int
     cols: int
     ops: list[Operation]
+    int_mode: _Int | None = None
 
     def add(self, op: Operation) -> SSAValue:
         self.ops.append(op)
@@ -45,6 +66,8 @@ class _TileBuilder:
 
     def matmul(self, matrix: SSAValue, weight: SSAValue, groups: int) -> SSAValue:
         """matrix (P x groups*K) times the block-diagonal crossbar view of weight (K x N)."""
+        if self.int_mode is not None:
+            return self.int_matmul(matrix, weight, groups, self.int_mode)
         k, n = xbar.matrix_shape(shape_of(weight))
         pixels = shape_of(matrix)[0]
         n_group = n // groups
@@ -69,6 +92,53 @@ class _TileBuilder:
         if len(blocks) == 1:
             return blocks[0]
         return self.add(xbar.ConcatOp.create(operands=blocks, result_types=[tensor([pixels, n])]))
+
+    def int_matmul(self, matrix: SSAValue, weight: SSAValue, groups: int, mode: _Int) -> SSAValue:
+        """The int tile grid: crossbars over the n-major physical columns, one tile per
+        (crossbar, slice, polarity), recombined by xbar.shift_add."""
+        source = matrix.owner
+        while isinstance(source, (xbar.Im2colOp, graph.ReshapeOp)):
+            source = source.operands[0].owner
+        if not isinstance(source, graph.QuantizeOp):
+            raise CimcError("tile-crossbars: with precision \"int\" a conv or gemm takes graph.quantize codes; "
+                            "run quantize first")
+        offset = 2 ** (source.bits.value.data - 1) if source.signed is not None else 0
+        k, n = xbar.matrix_shape(shape_of(weight))
+        pixels, n_group, width = shape_of(matrix)[0], n // groups, 2 * mode.slices
+        tiles = []
+
+        def crossbar(group: int, rows: tuple[int, int], j0: int, j1: int, packed: int) -> None:
+            """The tiles of the crossbar holding physical columns [j0, j1) of groups group.."""
+            xid = mode.next_xbar[0]
+            mode.next_xbar[0] += 1
+            for s in range(mode.slices):
+                for index, polarity in ((2 * s, 1), (2 * s + 1, -1)):
+                    c0, c1 = -(-(j0 - index) // width), (j1 - 1 - index) // width + 1
+                    if c1 > c0:
+                        tiles.append(self.add(xbar.MvmOp(
+                            matrix, weight, group, rows, (c0, c1), tensor([pixels, c1 - c0]), groups=packed,
+                            cell=(s, polarity, offset), xbar=xid)))
+
+        packed = min(self.rows // k, self.cols // (n_group * width)) if groups > 1 else 1
+        if packed > 1:
+            for g0 in range(0, groups, packed):
+                g1 = min(g0 + packed, groups)
+                crossbar(g0, (0, k), g0 * n_group * width, g1 * n_group * width, g1 - g0)
+        else:
+            for g in range(groups):
+                for rows in _tiles(k, self.rows):
+                    for j0, j1 in _tiles(n_group * width, self.cols):
+                        base = g * n_group * width
+                        crossbar(g, rows, base + j0, base + j1, 1)
+        product = self.add(xbar.ShiftAddOp.create(operands=tiles, result_types=[tensor([pixels, n])]))
+        if not offset:
+            return product
+        # the DACs saw q + offset: take offset * (column sums of Wq) back off
+        assert isinstance(weight.owner, graph.WeightOp)
+        correction = -offset * weight_matrix(mode.weights[weight.owner.handle.data]).sum(axis=0, dtype=np.float64)
+        handle = mode.weights.add(f"{weight.owner.handle.data}.offset_correction", correction)
+        corr = self.add(graph.WeightOp(handle, tensor([n])))
+        return self.add(graph.AddOp.create(operands=[product, corr], result_types=[product.type]))
 
     def bias(self, value: SSAValue, bias: SSAValue | None) -> SSAValue:
         if bias is None:
@@ -102,6 +172,7 @@ def _finish(op: graph.ConvOp | graph.GemmOp, tiles: _TileBuilder, rewriter: Patt
 class TileConv(RewritePattern):
     rows: int
     cols: int
+    int_mode: _Int | None = field(default=None, compare=False)
 
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: graph.ConvOp, rewriter: PatternRewriter, /) -> None:
@@ -109,7 +180,7 @@ class TileConv(RewritePattern):
         n, c, h, w = shape_of(op.input)
         _, _, oh, ow = shape_of(op.result)
         kh, kw = op.window()
-        tiles = _TileBuilder(self.rows, self.cols, [])
+        tiles = _TileBuilder(self.rows, self.cols, [], self.int_mode)
         cols = tiles.add(xbar.Im2colOp(op.input, (kh, kw), ints(op.strides), ints(op.pads),
                                        ints(op.dilations), tensor([n * oh * ow, c * kh * kw])))
         out = tiles.bias(tiles.matmul(cols, op.weight, op.group.value.data), op.bias)
@@ -121,11 +192,12 @@ class TileConv(RewritePattern):
 class TileGemm(RewritePattern):
     rows: int
     cols: int
+    int_mode: _Int | None = field(default=None, compare=False)
 
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: graph.GemmOp, rewriter: PatternRewriter, /) -> None:
         _require_static(op)
-        tiles = _TileBuilder(self.rows, self.cols, [])
+        tiles = _TileBuilder(self.rows, self.cols, [], self.int_mode)
         rows = shape_of(op.input)
         matrix = op.input
         if len(rows) > 2:  # leading dims are more rows: a view as one matrix, and back
@@ -145,6 +217,14 @@ class TileCrossbarsPass(ModulePass):
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         arch = Arch.of_module(op)
         rows, cols = arch.xbar_rows, arch.xbar_cols
+        int_mode = None
+        if arch.precision == "int":
+            if 2 * slices(arch) > cols:
+                raise CimcError(f"tile-crossbars: a weight column needs {2 * slices(arch)} physical columns "
+                                f"(2 polarities x {slices(arch)} slices), more than the {cols} of a crossbar")
+            placed = [t.xbar.value.data for t in op.walk() if isinstance(t, xbar.MvmOp) and t.xbar is not None]
+            int_mode = _Int(slices(arch), weights_of(ctx, self.name), [max(placed, default=-1) + 1])
         PatternRewriteWalker(
-            GreedyRewritePatternApplier([TileConv(rows, cols), TileGemm(rows, cols)]), apply_recursively=False,
+            GreedyRewritePatternApplier([TileConv(rows, cols, int_mode), TileGemm(rows, cols, int_mode)]),
+            apply_recursively=False,
         ).rewrite_module(op)

@@ -178,7 +178,7 @@ cim.stream core 0 {
   }
 }
 
-// CHECK: cim.unary: kind must be one of relu, clip, leaky_relu, sigmoid, tanh, exp, affine, pow, got "softplus"
+// CHECK: cim.unary: kind must be one of relu, clip, leaky_relu, sigmoid, tanh, exp, affine, pow, quantize, quantize_unsigned, got "softplus"
 
 // -----
 
