@@ -84,7 +84,9 @@ class GraphFunctions(InterpreterFunctions):
         o = w.shape[0]
         win = windows(x, op.window(), ints(op.strides), ints(op.pads), ints(op.dilations), 0.0)
         win = win.reshape(n, g, c // g, *win.shape[2:])  # n g cg oh ow kh kw
-        y = np.einsum("ngchwij,gocij->ngohw", win, w.reshape(g, o // g, *w.shape[1:]), dtype=np.float64)
+        # float64 operands: BLAS sums of integer codes and weights (precision int) are exact
+        y = np.einsum("ngchwij,gocij->ngohw", win.astype(np.float64),
+                      w.reshape(g, o // g, *w.shape[1:]).astype(np.float64), optimize=True)
         y = y.reshape(n, o, *y.shape[3:])
         if b:
             y = y + b[0].reshape(1, o, 1, 1)

@@ -100,7 +100,8 @@ class MvmOp(IRDLOperation):
     s and `polarity` p (+1 or -1) select the cells holding digit s (base 2^cell_bits) of the
     magnitudes max(p * Wq, 0) of the integer weight Wq, and the result is the integer column
     sums (input + offset) @ cells, `offset` being what the DACs add to signed input codes.
-    The tiles that share a crossbar (their slices and polarities side by side) have one `xbar`.
+    The 2 * slices tiles of one row tile are interleaved on crossbars (each weight column's
+    cells side by side); lower-to-isa cuts them into crossbars of xbar_cols columns.
     """
 
     name = "xbar.mvm"
@@ -125,7 +126,7 @@ class MvmOp(IRDLOperation):
 
     def __init__(self, input: SSAValue, weight: SSAValue, group: int, rows: tuple[int, int],
                  cols: tuple[int, int], result_type: TensorType, groups: int = 1,
-                 cell: tuple[int, int, int] | None = None, xbar: int | None = None):
+                 cell: tuple[int, int, int] | None = None):
         """`cell` = (slice, polarity, input offset) makes an int tile."""
         props = {"group": IntegerAttr(group, i64), "rows": DenseArrayBase.from_list(i64, rows),
                  "cols": DenseArrayBase.from_list(i64, cols)}
@@ -135,8 +136,6 @@ class MvmOp(IRDLOperation):
             for name, value in zip(("slice", "polarity", "offset"), cell):
                 if name != "offset" or value:
                     props[name] = IntegerAttr(value, i64)
-        if xbar is not None:
-            props["xbar"] = IntegerAttr(xbar, i64)
         super().__init__(operands=[input, weight], result_types=[result_type], properties=props)
 
     @property

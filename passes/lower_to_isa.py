@@ -8,8 +8,9 @@ instructions. The partial sums of a tile grid are not materialized: each tile wr
 column range of the layer's output matrix, the row tiles after the first with `acc`. Each
 op lowers to a constant number of instructions whose loop nests cover its whole tensor.
 
-Int tiles (precision "int") sharing an `xbar` id become one int crossbar (`slices`) and one
-`cim.mvm` each: its shift-and-add adds into the layer's zeroed output matrix.
+The int tiles (precision "int") of a row tile, one per slice and polarity, become int
+crossbars (`slices`) of xbar_cols physical columns and one `cim.mvm` each, whose
+shift-and-add adds into the layer's zeroed output matrix.
 """
 
 from __future__ import annotations
@@ -222,32 +223,27 @@ class _Lowering:
         lower(self, op)
 
     def shift_add(self, op: xbar.ShiftAddOp) -> None:
-        """One accumulating MVM per int crossbar into the zeroed P x N result."""
+        """Each row tile's n-major physical columns cut into crossbars, one accumulating MVM
+        per crossbar into the zeroed P x N result."""
         pixels, width = shape_of(op.result)
         dst = self.result_buffer(op.result)
         self.emit(cim.FillOp((dst, 0, [1]), 0.0, [pixels * width]))
-        crossbars: dict[int, list[xbar.MvmOp]] = {}
+        per_column = 2 * slices(self.arch)
+        row_tiles: dict[tuple, list[xbar.MvmOp]] = {}
         for tile in op.tiles():
-            if tile.xbar is None:
-                raise CimcError("lower-to-isa: an int xbar.mvm tile has no 'xbar' id (tile-crossbars gives them)")
-            crossbars.setdefault(tile.xbar.value.data, []).append(tile)
-        for ident, tiles in crossbars.items():
-            first = tiles[0]
-            if any((t.input, t.group, t.row_range, t.group_count, t.cell[2]) !=
-                   (first.input, first.group, first.row_range, first.group_count, first.cell[2]) for t in tiles):
-                raise CimcError(f"lower-to-isa: the int tiles on crossbar {ident} do not share input, rows and groups")
-            width2 = 2 * slices(self.arch)
-
-            def physical(tile: xbar.MvmOp, col: int) -> int:
-                return col * width2 + 2 * tile.cell[0] + (tile.cell[1] < 0)
-
-            j0 = min(physical(t, t.col_range[0]) for t in tiles)
-            j1 = max(physical(t, t.col_range[1] - 1) for t in tiles) + 1
-            self.crossbar(first, (j0, j1))
-            _, in_cols = shape_of(first.input)
-            self.emit(cim.MvmOp(ident, (dst, j0 // width2, [width]),
-                                (self.buffer(first.input), first.input_offset, [in_cols]), [pixels], True,
-                                first.cell[2]))
+            key = (tile.input, tile.group.value.data, tile.row_range, tile.col_range, tile.group_count, tile.cell[2])
+            row_tiles.setdefault(key, []).append(tile)
+        for (source, _, _, (c0, c1), packed, offset), tiles in row_tiles.items():
+            if sorted(t.cell[:2] for t in tiles) != sorted((s, p) for s in range(per_column // 2) for p in (1, -1)):
+                raise CimcError(f"lower-to-isa: a row tile of an int layer needs one tile for each of its "
+                                f"{per_column // 2} slices and both polarities")
+            chunk = self.arch.xbar_cols if packed == 1 else (c1 - c0) * per_column
+            _, in_cols = shape_of(source)
+            for j0 in range(c0 * per_column, c1 * per_column, chunk):
+                j1 = min(j0 + chunk, c1 * per_column)
+                ident = self.crossbar(tiles[0], (j0, j1))
+                self.emit(cim.MvmOp(ident, (dst, j0 // per_column, [width]),
+                                    (self.buffer(source), tiles[0].input_offset, [in_cols]), [pixels], True, offset))
 
     def quantize(self, op: graph.QuantizeOp) -> None:
         kind = "quantize" if op.signed is not None else "quantize_unsigned"

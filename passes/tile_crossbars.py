@@ -6,11 +6,11 @@ group's K = Cin/groups*kh*kw rows, their partial sums accumulated, the column ra
 concatenated, the bias added and the pixel-major matrix turned back into NCHW. A gemm is the
 same without the window and layout steps.
 
-With precision "int" the grid is of physical columns: each weight column takes 2 * slices
-columns (see cimc.numerics), so a row tile's N * 2S columns are cut into crossbars of
-`xbar_cols`, and a crossbar holds one `xbar.mvm` per (slice, polarity) it has cells of, all
-with its `xbar` id. One `xbar.shift_add` recombines the layer's tiles; for signed inputs
-(offset binary at the DACs) an add of -offset * sum_k Wq[k, n] follows.
+With precision "int" each weight column takes 2 * slices physical columns (see
+cimc.numerics): a row tile becomes one `xbar.mvm` per (slice, polarity), all over the group's
+columns, and lower-to-isa cuts the row tile's N * 2S physical columns into crossbars of
+`xbar_cols`. One `xbar.shift_add` recombines the layer's tiles; for signed inputs (offset
+binary at the DACs) an add of -offset * sum_k Wq[k, n] follows.
 """
 
 from __future__ import annotations
@@ -46,11 +46,10 @@ def _tiles(total: int, size: int) -> list[tuple[int, int]]:
 
 @dataclass
 class _Int:
-    """What int tiling needs besides the array size: the cell layout, crossbar ids, weights."""
+    """What int tiling needs besides the array size: the cell layout and the weight store."""
 
     slices: int
     weights: WeightStore
-    next_xbar: list[int]
 
 
 @dataclass
@@ -94,8 +93,9 @@ class _TileBuilder:
         return self.add(xbar.ConcatOp.create(operands=blocks, result_types=[tensor([pixels, n])]))
 
     def int_matmul(self, matrix: SSAValue, weight: SSAValue, groups: int, mode: _Int) -> SSAValue:
-        """The int tile grid: crossbars over the n-major physical columns, one tile per
-        (crossbar, slice, polarity), recombined by xbar.shift_add."""
+        """The int tile grid: for each row tile (of each group, or of a block of packed small
+        groups) one tile per slice and polarity, recombined by xbar.shift_add. lower-to-isa cuts
+        each row tile's n-major physical columns into crossbars."""
         source = matrix.owner
         while isinstance(source, (xbar.Im2colOp, graph.ReshapeOp)):
             source = source.operands[0].owner
@@ -107,29 +107,21 @@ class _TileBuilder:
         pixels, n_group, width = shape_of(matrix)[0], n // groups, 2 * mode.slices
         tiles = []
 
-        def crossbar(group: int, rows: tuple[int, int], j0: int, j1: int, packed: int) -> None:
-            """The tiles of the crossbar holding physical columns [j0, j1) of groups group.."""
-            xid = mode.next_xbar[0]
-            mode.next_xbar[0] += 1
+        def bands(group: int, rows: tuple[int, int], cols: tuple[int, int], packed: int) -> None:
             for s in range(mode.slices):
-                for index, polarity in ((2 * s, 1), (2 * s + 1, -1)):
-                    c0, c1 = -(-(j0 - index) // width), (j1 - 1 - index) // width + 1
-                    if c1 > c0:
-                        tiles.append(self.add(xbar.MvmOp(
-                            matrix, weight, group, rows, (c0, c1), tensor([pixels, c1 - c0]), groups=packed,
-                            cell=(s, polarity, offset), xbar=xid)))
+                for polarity in (1, -1):
+                    tiles.append(self.add(xbar.MvmOp(matrix, weight, group, rows, cols, tensor([pixels, cols[1] - cols[0]]),
+                                                     groups=packed, cell=(s, polarity, offset))))
 
         packed = min(self.rows // k, self.cols // (n_group * width)) if groups > 1 else 1
         if packed > 1:
             for g0 in range(0, groups, packed):
                 g1 = min(g0 + packed, groups)
-                crossbar(g0, (0, k), g0 * n_group * width, g1 * n_group * width, g1 - g0)
+                bands(g0, (0, k), (g0 * n_group, g1 * n_group), g1 - g0)
         else:
             for g in range(groups):
                 for rows in _tiles(k, self.rows):
-                    for j0, j1 in _tiles(n_group * width, self.cols):
-                        base = g * n_group * width
-                        crossbar(g, rows, base + j0, base + j1, 1)
+                    bands(g, rows, (g * n_group, (g + 1) * n_group), 1)
         product = self.add(xbar.ShiftAddOp.create(operands=tiles, result_types=[tensor([pixels, n])]))
         if not offset:
             return product
@@ -222,8 +214,7 @@ class TileCrossbarsPass(ModulePass):
             if 2 * slices(arch) > cols:
                 raise CimcError(f"tile-crossbars: a weight column needs {2 * slices(arch)} physical columns "
                                 f"(2 polarities x {slices(arch)} slices), more than the {cols} of a crossbar")
-            placed = [t.xbar.value.data for t in op.walk() if isinstance(t, xbar.MvmOp) and t.xbar is not None]
-            int_mode = _Int(slices(arch), weights_of(ctx, self.name), [max(placed, default=-1) + 1])
+            int_mode = _Int(slices(arch), weights_of(ctx, self.name))
         PatternRewriteWalker(
             GreedyRewritePatternApplier([TileConv(rows, cols, int_mode), TileGemm(rows, cols, int_mode)]),
             apply_recursively=False,
