@@ -67,7 +67,8 @@ class Executable:
                 self.matrices[ident] = levels @ shifts
                 if arch.adc_bits is not None or bit_serial:
                     full_scale = matrix.shape[0] * (2 ** arch.dac_bits - 1) * (2 ** arch.cell_bits - 1)
-                    self.cells[ident] = (levels, shifts, full_scale)
+                    # column sums of one cycle are integers below 2^24 without noise: exact in float32
+                    self.cells[ident] = (levels.astype(np.float32), shifts, full_scale)
         self.consts = [(int(row["addr"]) // ELEMENT_BYTES, image.buffer_data(i))
                        for i, row in enumerate(image.buffers) if row["weight"] != 0xFFFFFFFF]
         self.inputs = image.io_bindings(outputs=False)
@@ -115,7 +116,8 @@ class Executable:
             views.append((int(word[address]) // ELEMENT_BYTES, tuple(shape), tuple(strides)))
         if op is cim.MvmOp:
             ident = int(word["xbar"])
-            return op, (matrix, bool(word["flags"] & FLAG_ACC), float(word["imm"]), self.cells[ident]), views
+            return op, (matrix, bool(word["flags"] & FLAG_ACC), float(word["imm"]), self.cells[ident],
+                        (views[1], float(word["imm"]))), views
         if op is cim.FillOp:
             return op, np.float32(word["imm"]), views
         if op is cim.ReduceOp:
@@ -134,15 +136,23 @@ class Executable:
             for addr, data in self.consts:
                 memory[addr: addr + data.size] = data
             self.write_inputs(memory, inputs)
+            digits_source = None
             for op, arg, (dst, *srcs) in self.program:
+                if op is not cim.MvmOp:
+                    digits_source = None  # memory may change: split inputs afresh
                 if op is cim.CopyOp:
                     dst[...] = srcs[0]
                 elif op is cim.FillOp:
                     dst[...] = arg
                 elif op is cim.MvmOp:
-                    matrix, acc, offset, cells = arg
+                    matrix, acc, offset, cells, source = arg
                     inputs = srcs[0] + offset if offset else srcs[0]
-                    product = inputs @ matrix if cells is None else self.bit_serial(inputs, *cells)
+                    if cells is None:
+                        product = inputs @ matrix
+                    else:  # the crossbars of one row tile read the same inputs: split them once
+                        if digits_source != source:
+                            digits, digits_source = self.input_digits(inputs), source
+                        product = self.bit_serial(digits, *cells)
                     if acc:
                         dst += product
                     else:
@@ -161,17 +171,24 @@ class Executable:
             return {name: memory[addr: addr + int(np.prod(shape))].reshape(shape).copy()
                     for name, (addr, shape) in self.outputs.items()}
 
-    def bit_serial(self, codes: np.ndarray, levels: np.ndarray, shifts: np.ndarray, full_scale: float) -> np.ndarray:
-        """An int crossbar read cycle by cycle: dac_bits of every input code per cycle, each
-        physical column's sum through the ADC, shift-and-add over cycles, then over slices and
-        polarities into weight columns."""
+    def input_digits(self, codes: np.ndarray) -> np.ndarray:
+        """The DAC inputs of every cycle: digit t (base 2^dac_bits) of each code, stacked."""
         arch = self.image.arch
         base = 2 ** arch.dac_bits
-        total = np.zeros((*codes.shape[:-1], levels.shape[1]))
-        for cycle in range(arch.input_cycles):
-            sums = (np.floor(codes / base ** cycle) % base) @ levels
-            total += base ** cycle * (sums if arch.adc_bits is None else adc(sums, full_scale, arch.adc_bits))
-        return total @ shifts
+        return np.stack([(np.floor(codes / base ** cycle) % base).astype(np.float32)
+                         for cycle in range(arch.input_cycles)])
+
+    def bit_serial(self, digits: np.ndarray, levels: np.ndarray, shifts: np.ndarray, full_scale: float) -> np.ndarray:
+        """An int crossbar read cycle by cycle: each physical column's sum of every cycle
+        through the ADC, shift-and-add over cycles, then over slices and polarities into
+        weight columns. (Column sums of one cycle are integers below 2^24 without noise, so
+        float32 holds them exactly.)"""
+        arch = self.image.arch
+        sums = digits @ levels
+        if arch.adc_bits is not None:
+            sums = adc(sums, full_scale, arch.adc_bits)
+        cycle_weights = (2.0 ** arch.dac_bits) ** np.arange(arch.input_cycles)
+        return np.tensordot(cycle_weights, sums, axes=(0, 0)) @ shifts
 
     def write_inputs(self, memory: np.ndarray, inputs: Mapping[str, np.ndarray]) -> None:
         if not isinstance(inputs, Mapping):

@@ -153,9 +153,12 @@ class Noise:
         return g
 
 
-def adc(sums: np.ndarray, full_scale: np.ndarray | float, bits: int) -> np.ndarray:
+def adc(sums: np.ndarray, full_scale: float, bits: int) -> np.ndarray:
     """An ADC of `bits` bits over [0, full_scale]: each column sum read as the nearest of
     2^bits - 1 equal steps (clipped to the range). A step below 1 resolves every integer sum, so
     the step is at least 1 level."""
-    steps = np.maximum(np.asarray(full_scale, np.float64) / (2 ** bits - 1), 1.0)
-    return np.clip(np.rint(sums / steps), 0, 2 ** bits - 1) * steps
+    step = max(full_scale / (2 ** bits - 1), 1.0)
+    codes = np.rint(sums / step)
+    np.clip(codes, 0, 2 ** bits - 1, out=codes)
+    codes *= step
+    return codes
