@@ -37,6 +37,9 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 ARCH_ATTR = "cimc.arch"
+ADC_RANGES = ("full", "array", "column")
+"""The ADC's input range: the crossbar's full scale, or calibrated clipping ranges per crossbar
+("array") or per physical column ("column"); see docs/numerics.md."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class Arch:
     input_bits: int = 8
     dac_bits: int = 1
     adc_bits: int | None = None
+    adc_range: str = "full"
     precision: str = "fp32"
     cores: int | None = None
     xbars_per_core: int = 16
@@ -104,6 +108,8 @@ class Arch:
                 f"arch field 'dac_bits' must be <= input_bits ({self.input_bits}), got {self.dac_bits}")
         if self.adc_bits is not None and not 1 <= self.adc_bits <= 32:
             raise CimcError(f"arch field 'adc_bits' must be in 1..32 or None, got {self.adc_bits}")
+        if self.adc_range not in ADC_RANGES:
+            raise CimcError(f"arch field 'adc_range' must be one of {', '.join(ADC_RANGES)}, got {self.adc_range!r}")
         if self.global_memory_bytes > 2**32:
             raise CimcError(f"arch field 'global_memory_bytes' must be <= 2**32 (32-bit addresses), got {self.global_memory_bytes}")
         if self.cores is not None and self.cores <= 0:

@@ -41,10 +41,13 @@ INSTRUCTION = np.dtype([
     ("dst", "<u4"), ("src0", "<u4"), ("src1", "<u4"), ("xbar", "<u4"), ("imm", "<f4"), ("imm2", "<f4")])
 PATTERN = np.dtype([("rank", "<u4"), ("counts", "<u4", (MAX_LOOPS,)), ("strides", "<i4", (3, MAX_LOOPS))])
 CROSSBAR = np.dtype([("id", "<u4"), ("core", "<u4"), ("rows", "<u4"), ("cols", "<u4"), ("first", "<u4"),
-                     ("width", "<u4"), ("data", "<u8")])
+                     ("width", "<u4"), ("data", "<u8"), ("adc_range", "<u8")])
 """rows x cols is the stored matrix (input rows x weight columns). An int crossbar (precision
 "int") stores its integer weights and holds physical columns [first, first + width) of their
-n-major cell layout (cimc.numerics); an fp32 one has first 0 and width = cols."""
+n-major cell layout (cimc.numerics); an fp32 one has first 0 and width = cols. `adc_range`
+points at `width` float32 calibrated ADC ranges, one per physical column, or is NO_DATA
+(the full scale)."""
+NO_DATA = 2**64 - 1
 BUFFER = np.dtype([("addr", "<u8"), ("size", "<u8"), ("first", "<u4"), ("last", "<u4"), ("kind", "<u4"),
                    ("name", "<u4"), ("weight", "<u4"), ("reserved", "<u4"), ("data", "<u8")])
 LAYER = np.dtype([("first", "<u4"), ("count", "<u4"), ("name", "<u4"), ("reserved", "<u4")])
@@ -84,6 +87,13 @@ class BinaryImage:
         row = self.crossbars[index]
         count = int(row["rows"]) * int(row["cols"])
         return np.frombuffer(self.data, "<f4", count, int(row["data"])).reshape(int(row["rows"]), int(row["cols"]))
+
+    def adc_ranges(self, index: int) -> np.ndarray | None:
+        """The calibrated ADC range of each physical column of a crossbar (None: full scale)."""
+        row = self.crossbars[index]
+        if int(row["adc_range"]) == NO_DATA:
+            return None
+        return np.frombuffer(self.data, "<f4", int(row["width"]), int(row["adc_range"]))
 
     def io_bindings(self, outputs: bool) -> dict[str, tuple[int, tuple[int, ...]]]:
         """The model inputs (or outputs): name -> (element address, shape)."""
@@ -191,7 +201,9 @@ class BinaryImage:
             raise corrupt("a buffer has an unknown kind")
         consts = self.buffers[self.buffers["weight"] != NO_STRING]
         xbar_bytes = self.crossbars["rows"].astype(np.uint64) * self.crossbars["cols"] * ELEMENT_BYTES
-        for start, size in ((consts["data"], consts["size"]), (self.crossbars["data"], xbar_bytes)):
+        ranged = self.crossbars[self.crossbars["adc_range"] != NO_DATA]
+        for start, size in ((consts["data"], consts["size"]), (self.crossbars["data"], xbar_bytes),
+                            (ranged["adc_range"], ranged["width"].astype(np.uint64) * ELEMENT_BYTES)):
             if len(start) and ((start + size) > len(self.data)).any():
                 raise corrupt("a data reference runs past the data section")
         if len(set(self.crossbars["id"].tolist())) != len(self.crossbars):
@@ -331,8 +343,15 @@ def encode(module: ModuleOp, weights: WeightStore, verify: bool = True) -> Binar
             raise CimcError(f"encode: crossbar {decl.id.value.data} is not an int crossbar (no slices) but the arch "
                             "has precision int")
         contents = tile_matrix(weight, (r0, r1), decl.weight_cols, decl.group_count)
+        adc_range = NO_DATA
+        if decl.adc_range is not None:
+            ranges = weights[decl.adc_range.data]
+            if ranges.shape != (width,):
+                raise CimcError(f"encode: crossbar {decl.id.value.data} has {width} physical columns but "
+                                f"{ranges.size} ADC ranges in '{decl.adc_range.data}'")
+            adc_range = data.add(ranges)
         crossbar_rows.append((decl.id.value.data, decl.core.value.data, *contents.shape, first, width,
-                              data.add(contents)))
+                              data.add(contents), adc_range))
 
     lifetimes = cim.buffer_lifetimes(stream)
     allocs = list(lifetimes)
@@ -451,8 +470,10 @@ def decode(image: BinaryImage) -> tuple[ModuleOp, WeightStore]:
         handle = weights.add(f"xbar.{int(row['id'])}", image.crossbar_matrix(i))
         first, width = int(row["first"]), int(row["width"])
         int_slices = slices(image.arch) if image.arch.precision == "int" else None
+        ranges = image.adc_ranges(i)
+        range_handle = None if ranges is None else weights.add(f"xbar.{int(row['id'])}.adc_range", ranges)
         module.body.block.add_op(cim.CrossbarOp(int(row["id"]), int(row["core"]), handle, (0, int(row["rows"])),
-                                                (first, first + width), slices=int_slices))
+                                                (first, first + width), slices=int_slices, adc_range=range_handle))
 
     def binding(row) -> cim.InputOp | cim.OutputOp:
         op = cim.OutputOp if row["output"] else cim.InputOp

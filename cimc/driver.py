@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 import numpy as np
 import onnx
-from xdsl.dialects.builtin import Builtin, ModuleOp
+from xdsl.dialects.builtin import Builtin, ModuleOp, StringAttr
 from xdsl.dialects.func import Func
 from xdsl.passes import ModulePass, PassPipeline
 from xdsl.utils.exceptions import DiagnosticException
@@ -23,6 +23,7 @@ from cimc.files import write_atomically
 from cimc.frontend import import_onnx
 from cimc.interpreter import Executable
 from cimc.numerics import Noise
+from cimc.reference import random_inputs
 from cimc.passes import get_all_passes
 from cimc.report import Report, make_report
 from cimc.weights import WeightStore
@@ -111,6 +112,8 @@ def weight_handles(module: ModuleOp) -> set[str]:
             handles.add(op.handle.data)
         elif isinstance(op, cim.CrossbarOp) or (isinstance(op, cim.AllocOp) and op.weight is not None):
             handles.add(op.weight.data)
+            if isinstance(op, cim.CrossbarOp) and op.adc_range is not None:
+                handles.add(op.adc_range.data)
     return handles
 
 
@@ -177,5 +180,27 @@ def compile(model: str | Path | onnx.ModelProto, arch: Arch | str | Path | None 
     """Compile an ONNX model (a path or a ModelProto) for `arch` into a runnable Program
     (`calibration`: see `lower`)."""
     module, weights = lower(model, arch, to="cim", calibration=calibration, pass_seconds=pass_seconds)
-    return Program(encode(module, weights, verify=False))  # lower verified it
+    image = encode(module, weights, verify=False)  # lower verified it
+    arch = image.arch
+    if arch.precision == "int" and arch.adc_bits is not None and arch.adc_range != "full":
+        calibrate_adc_ranges(module, weights, image, calibration)
+        image = encode(module, weights, verify=False)
+    return Program(image)
+
+
+def calibrate_adc_ranges(module: ModuleOp, weights: WeightStore, image: BinaryImage,
+                         calibration: list[dict[str, np.ndarray]] | None) -> None:
+    """Give every int crossbar calibrated ADC ranges: the largest column sum the calibration
+    inputs produce (with lossless ADCs), per physical column ("column") or per crossbar
+    ("array"). Without calibration inputs, the seeded input `quantize` used."""
+    samples = calibration or [random_inputs(Program(image).inputs, seed=0)]
+    peaks: dict[int, np.ndarray] = {}
+    executable = Executable(image, adc_peaks=peaks)
+    for sample in samples:
+        executable.run(sample)
+    per_array = image.arch.adc_range == "array"
+    for ident, decl in cim.crossbars(module).items():
+        peak = peaks.get(ident, np.zeros(decl.physical_cols))
+        ranges = np.full_like(peak, peak.max()) if per_array else peak
+        decl.adc_range = StringAttr(weights.add(f"{decl.weight.data}.xbar{ident}.adc_range", ranges))
 

@@ -45,17 +45,22 @@ class Executable:
     image's accesses were checked to stay inside global memory.
     """
 
-    def __init__(self, image: BinaryImage, noise: Noise | None = None, bit_serial: bool = False):
+    def __init__(self, image: BinaryImage, noise: Noise | None = None, bit_serial: bool = False,
+                 adc_peaks: dict[int, np.ndarray] | None = None):
         """`noise` perturbs the crossbar cells (int crossbars only); `bit_serial` runs every
         int MVM cycle by cycle through the ADC model even when the ADC is lossless, where one
-        exact integer product gives the same result faster (for checking that claim)."""
+        exact integer product gives the same result faster (for checking that claim).
+        `adc_peaks` makes a calibration run: lossless ADCs, and each crossbar's largest
+        column sums (per physical column) recorded into the dict by crossbar id."""
         image.check_accesses(lambda why: CimcError(f"cannot run the image: {why}"))
         arch = image.arch
         if noise is not None and not noise.is_ideal and arch.precision != "int":
             raise CimcError("noise models the cells of int crossbars; this program has precision fp32")
         self.image = image
         self.matrices: dict[int, np.ndarray] = {}
-        self.cells: dict[int, tuple[np.ndarray, np.ndarray, float] | None] = {}
+        self.cells: dict[int, tuple | None] = {}
+        self.adc_peaks = adc_peaks
+        bit_serial = bit_serial or adc_peaks is not None
         for i, row in enumerate(image.crossbars):
             ident, matrix = int(row["id"]), image.crossbar_matrix(i)
             self.matrices[ident], self.cells[ident] = matrix, None
@@ -66,9 +71,11 @@ class Executable:
                     levels = noise.apply(levels, ident, arch.cell_bits)
                 self.matrices[ident] = levels @ shifts
                 if arch.adc_bits is not None or bit_serial:
-                    full_scale = matrix.shape[0] * (2 ** arch.dac_bits - 1) * (2 ** arch.cell_bits - 1)
+                    full_scale = image.adc_ranges(i)
+                    if full_scale is None:
+                        full_scale = matrix.shape[0] * (2 ** arch.dac_bits - 1) * (2 ** arch.cell_bits - 1)
                     # column sums of one cycle are integers below 2^24 without noise: exact in float32
-                    self.cells[ident] = (levels.astype(np.float32), shifts, full_scale)
+                    self.cells[ident] = (ident, levels.astype(np.float32), shifts, full_scale)
         self.consts = [(int(row["addr"]) // ELEMENT_BYTES, image.buffer_data(i))
                        for i, row in enumerate(image.buffers) if row["weight"] != 0xFFFFFFFF]
         self.inputs = image.io_bindings(outputs=False)
@@ -178,14 +185,18 @@ class Executable:
         return np.stack([(np.floor(codes / base ** cycle) % base).astype(np.float32)
                          for cycle in range(arch.input_cycles)])
 
-    def bit_serial(self, digits: np.ndarray, levels: np.ndarray, shifts: np.ndarray, full_scale: float) -> np.ndarray:
+    def bit_serial(self, digits: np.ndarray, ident: int, levels: np.ndarray, shifts: np.ndarray,
+                   full_scale: float | np.ndarray) -> np.ndarray:
         """An int crossbar read cycle by cycle: each physical column's sum of every cycle
         through the ADC, shift-and-add over cycles, then over slices and polarities into
         weight columns. (Column sums of one cycle are integers below 2^24 without noise, so
         float32 holds them exactly.)"""
         arch = self.image.arch
         sums = digits @ levels
-        if arch.adc_bits is not None:
+        if self.adc_peaks is not None:
+            peak = sums.reshape(-1, sums.shape[-1]).max(axis=0)
+            self.adc_peaks[ident] = np.maximum(self.adc_peaks.get(ident, peak), peak)
+        elif arch.adc_bits is not None:
             sums = adc(sums, full_scale, arch.adc_bits)
         cycle_weights = (2.0 ** arch.dac_bits) ** np.arange(arch.input_cycles)
         return np.tensordot(cycle_weights, sums, axes=(0, 0)) @ shifts

@@ -153,11 +153,11 @@ class Noise:
         return g
 
 
-def adc(sums: np.ndarray, full_scale: float, bits: int) -> np.ndarray:
-    """An ADC of `bits` bits over [0, full_scale]: each column sum read as the nearest of
-    2^bits - 1 equal steps (clipped to the range). A step below 1 resolves every integer sum, so
-    the step is at least 1 level."""
-    step = max(full_scale / (2 ** bits - 1), 1.0)
+def adc(sums: np.ndarray, full_scale: float | np.ndarray, bits: int) -> np.ndarray:
+    """An ADC of `bits` bits over [0, full_scale] (one range, or one per column): each column
+    sum read as the nearest of 2^bits - 1 equal steps (clipped to the range). A step below 1
+    resolves every integer sum, so the step is at least 1 level."""
+    step = np.maximum(np.asarray(full_scale, sums.dtype) / sums.dtype.type(2 ** bits - 1), sums.dtype.type(1))
     codes = np.rint(sums / step)
     np.clip(codes, 0, 2 ** bits - 1, out=codes)
     codes *= step

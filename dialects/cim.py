@@ -82,7 +82,8 @@ class CrossbarOp(IRDLOperation):
     With `slices` S (precision "int") the weight is integer and cols are physical columns of
     its n-major cell layout: weight column n owns columns n*2S .. n*2S + 2S - 1, holding
     digits 0..S-1 of its positive and negative parts (see cimc.numerics). The crossbar then
-    serves weight columns [c0 / 2S, ceil(c1 / 2S)).
+    serves weight columns [c0 / 2S, ceil(c1 / 2S)). `adc_range` names the weight-store array of
+    its calibrated ADC ranges, one per physical column (without it the ADC spans full scale).
     """
 
     name = "cim.crossbar"
@@ -93,17 +94,20 @@ class CrossbarOp(IRDLOperation):
     cols = prop_def(DenseArrayBase[I64])
     groups = opt_prop_def(IntegerAttr[I64])
     slices = opt_prop_def(IntegerAttr[I64])
+    adc_range = opt_prop_def(StringAttr)
     assembly_format = ("$id `core` $core `weight` $weight `rows` $rows `cols` $cols (`groups` $groups^)? "
-                       "(`slices` $slices^)? attr-dict")
+                       "(`slices` $slices^)? (`adc_range` $adc_range^)? attr-dict")
 
     def __init__(self, id: int, core: int, weight: str, rows: tuple[int, int], cols: tuple[int, int],
-                 groups: int = 1, slices: int | None = None):
+                 groups: int = 1, slices: int | None = None, adc_range: str | None = None):
         props = {"id": IntegerAttr(id, i64), "core": IntegerAttr(core, i64), "weight": StringAttr(weight),
                  "rows": int_array(rows), "cols": int_array(cols)}
         if groups != 1:
             props["groups"] = IntegerAttr(groups, i64)
         if slices is not None:
             props["slices"] = IntegerAttr(slices, i64)
+        if adc_range is not None:
+            props["adc_range"] = StringAttr(adc_range)
         super().__init__(properties=props)
 
     @property
@@ -142,6 +146,8 @@ class CrossbarOp(IRDLOperation):
                                   f"{self.shape[1]} columns")
         if self.slices is not None and self.slices.value.data < 1:
             raise VerifyException(f"cim.crossbar: 'slices' must be >= 1, got {self.slices.value.data}")
+        if self.adc_range is not None and self.slices is None:
+            raise VerifyException("cim.crossbar: only an int crossbar (with 'slices') has an 'adc_range'")
 
 
 @irdl_op_definition

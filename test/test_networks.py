@@ -1,14 +1,16 @@
 """Acceptance on real networks: every light zoo net and the MobileNetV2-style net, compiled in
 fp32, match onnxruntime to 1e-4 of max |reference|; ResNet-50 and SqueezeNet also on 64x64 and
-256x256 crossbars."""
+256x256 crossbars. Compiled in int (8-bit weights and inputs, lossless ADC), each is bit-exact
+with the fake-quant reference and within cosine 0.99 of onnxruntime fp32."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import cimc
 from cimc import models, zoo
-from cimc.reference import onnxruntime_outputs, relative_error
+from cimc.reference import fake_quant_outputs, onnxruntime_outputs, relative_error
 
 
 
@@ -29,6 +31,22 @@ def test_network_matches_onnxruntime(name):
     program = check(zoo.network(name), cimc.Arch(precision="fp32"))
     report = program.report()
     assert report.crossbars > 0 and report.mvm_instructions > 0
+
+
+@pytest.mark.parametrize("name", zoo.NETWORKS)
+def test_network_int_is_bit_exact_with_fake_quant_and_close_to_onnxruntime(name):
+    model = zoo.network(name)
+    arch = cimc.Arch(precision="int")
+    calibration = [zoo.zoo_input(model, seed=10)]
+    program = cimc.compile(model, arch=arch, calibration=calibration)
+    inputs = zoo.zoo_input(model, seed=1)
+    outputs = program.run(inputs)
+    expected = fake_quant_outputs(model, arch, inputs, calibration)
+    reference = onnxruntime_outputs(model, inputs)
+    for key, ref in reference.items():
+        np.testing.assert_array_equal(outputs[key], expected[key])
+        a, b = outputs[key].ravel(), ref.ravel().astype(np.float64)
+        assert a @ b / (np.linalg.norm(a) * np.linalg.norm(b)) >= 0.99
 
 
 @pytest.mark.parametrize("size", [64, 256])

@@ -198,3 +198,23 @@ def test_calibration_errors_are_clear():
 def test_too_many_slices_for_a_crossbar_is_refused():
     with pytest.raises(cimc.CimcError, match="needs 8 physical columns"):
         int_program(xbar_cols=6)
+
+
+def test_calibrated_adc_ranges_beat_full_scale():
+    """SplitConv4Pim-style column-wise ranges (and per-array ones) clip at what the
+    calibration inputs reach, so a narrow ADC loses much less than over the full scale."""
+    lossless, x = int_program()
+    exact = lossless.run(x)["fc3"]
+    errors = {}
+    for adc_range in ("full", "array", "column"):
+        program, _ = int_program(adc_bits=5, adc_range=adc_range)
+        assert (program.image.crossbars["adc_range"] != 2**64 - 1).all() == (adc_range != "full")
+        errors[adc_range] = np.abs(program.run(x)["fc3"] - exact).max()
+    assert errors["column"] <= errors["array"] < errors["full"]
+
+
+def test_column_ranges_survive_the_binary(tmp_path):
+    program, x = int_program(adc_bits=5, adc_range="column")
+    program.save(tmp_path / "p.cimb")
+    loaded = cimc.Program.load(tmp_path / "p.cimb")
+    np.testing.assert_array_equal(loaded.run(x)["fc3"], program.run(x)["fc3"])
