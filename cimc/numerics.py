@@ -77,7 +77,7 @@ class ActivationQuant:
         peak = max(abs(low), abs(high))
         levels = 2 ** (bits - 1) - 1 if signed else 2 ** bits - 1
         if bits == 1 and signed:
-            raise CimcError("input_bits = 1 cannot represent a signed tensor")
+            raise CimcError("quantize: input_bits = 1 cannot represent a signed tensor")
         scale = float(np.float32(peak / levels)) if peak > 0 else 1.0
         return cls(scale, bits, signed)
 

@@ -141,11 +141,11 @@ class CrossbarOp(IRDLOperation):
             r = ints(getattr(self, name))
             if len(r) != 2 or not 0 <= r[0] < r[1]:
                 raise VerifyException(f"cim.crossbar: '{name}' must be a non-empty [begin, end] range, got {list(r)}")
+        if self.slices is not None and self.slices.value.data < 1:
+            raise VerifyException(f"cim.crossbar: 'slices' must be >= 1, got {self.slices.value.data}")
         if self.group_count < 1 or self.shape[1] % self.group_count:
             raise VerifyException(f"cim.crossbar: 'groups' {self.group_count} must be >= 1 and divide its "
                                   f"{self.shape[1]} columns")
-        if self.slices is not None and self.slices.value.data < 1:
-            raise VerifyException(f"cim.crossbar: 'slices' must be >= 1, got {self.slices.value.data}")
         if self.adc_range is not None and self.slices is None:
             raise VerifyException("cim.crossbar: only an int crossbar (with 'slices') has an 'adc_range'")
 
@@ -350,6 +350,11 @@ class MvmOp(InstructionOp):
     @property
     def input_offset(self) -> int:
         return 0 if self.offset is None else self.offset.value.data
+
+    def verify_(self) -> None:
+        if self.input_offset < 0:
+            raise VerifyException(f"cim.mvm: 'offset' must be >= 0, got {self.input_offset}")
+        super().verify_()
 
     @property
     def xbar_id(self) -> int:
@@ -559,6 +564,8 @@ class StreamOp(IRDLOperation):
                 xbar = xbars.get(inst.xbar_id)
                 if xbar is None:
                     raise VerifyException(f"cim.mvm: crossbar {inst.xbar_id} is not declared by a cim.crossbar")
+                if inst.input_offset and xbar.slices is None:
+                    raise VerifyException(f"cim.mvm: an 'offset' needs an int crossbar; crossbar {inst.xbar_id} has no 'slices'")
                 check_bounds(inst, inst.accesses(xbar.shape))
 
 

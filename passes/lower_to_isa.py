@@ -231,6 +231,9 @@ class _Lowering:
         per_column = 2 * slices(self.arch)
         row_tiles: dict[tuple, list[xbar.MvmOp]] = {}
         for tile in op.tiles():
+            if tile.xbar is not None or tile.core is not None:
+                raise CimcError("lower-to-isa: int tiles are placed on crossbars by lower-to-isa; an int xbar.mvm "
+                                "cannot carry 'xbar' or 'core'")
             key = (tile.input, tile.group.value.data, tile.row_range, tile.col_range, tile.group_count, tile.cell[2])
             row_tiles.setdefault(key, []).append(tile)
         for (source, _, _, (c0, c1), packed, offset), tiles in row_tiles.items():

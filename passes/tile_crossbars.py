@@ -46,10 +46,14 @@ def _tiles(total: int, size: int) -> list[tuple[int, int]]:
 
 @dataclass
 class _Int:
-    """What int tiling needs besides the array size: the cell layout and the weight store."""
+    """What int tiling needs besides the array size: the arch and the weight store."""
 
-    slices: int
+    arch: Arch
     weights: WeightStore
+
+    @property
+    def slices(self) -> int:
+        return slices(self.arch)
 
 
 @dataclass
@@ -97,11 +101,21 @@ class _TileBuilder:
         groups) one tile per slice and polarity, recombined by xbar.shift_add. lower-to-isa cuts
         each row tile's n-major physical columns into crossbars."""
         source = matrix.owner
-        while isinstance(source, (xbar.Im2colOp, graph.ReshapeOp)):
+        while isinstance(source, (xbar.Im2colOp, graph.ReshapeOp, graph.FlattenOp)):
             source = source.operands[0].owner
         if not isinstance(source, graph.QuantizeOp):
             raise CimcError("tile-crossbars: with precision \"int\" a conv or gemm takes graph.quantize codes; "
                             "run quantize first")
+        if source.bits.value.data != mode.arch.input_bits:
+            raise CimcError(f"tile-crossbars: graph.quantize makes {source.bits.value.data}-bit codes but the "
+                            f"arch applies input_bits = {mode.arch.input_bits}")
+        assert isinstance(weight.owner, graph.WeightOp)
+        handle = weight.owner.handle.data
+        wq = weight_matrix(mode.weights[handle])
+        qmax = 2 ** (mode.arch.weight_bits - 1) - 1
+        if not (np.array_equal(wq, np.rint(wq)) and np.abs(wq).max(initial=0) <= qmax):
+            raise CimcError(f"tile-crossbars: weight '{handle}' of an int layer must hold integers in "
+                            f"[-{qmax}, {qmax}] (weight_bits = {mode.arch.weight_bits}); run quantize first")
         offset = 2 ** (source.bits.value.data - 1) if source.signed is not None else 0
         k, n = xbar.matrix_shape(shape_of(weight))
         pixels, n_group, width = shape_of(matrix)[0], n // groups, 2 * mode.slices
@@ -126,10 +140,8 @@ class _TileBuilder:
         if not offset:
             return product
         # the DACs saw q + offset: take offset * (column sums of Wq) back off
-        assert isinstance(weight.owner, graph.WeightOp)
-        correction = -offset * weight_matrix(mode.weights[weight.owner.handle.data]).sum(axis=0, dtype=np.float64)
-        handle = mode.weights.add(f"{weight.owner.handle.data}.offset_correction", correction)
-        corr = self.add(graph.WeightOp(handle, tensor([n])))
+        correction = -offset * wq.sum(axis=0, dtype=np.float64) + 0.0  # + 0.0: no -0.0
+        corr = self.add(graph.WeightOp(mode.weights.add(f"{handle}.offset_correction", correction), tensor([n])))
         return self.add(graph.AddOp.create(operands=[product, corr], result_types=[product.type]))
 
     def bias(self, value: SSAValue, bias: SSAValue | None) -> SSAValue:
@@ -214,7 +226,7 @@ class TileCrossbarsPass(ModulePass):
             if 2 * slices(arch) > cols:
                 raise CimcError(f"tile-crossbars: a weight column needs {2 * slices(arch)} physical columns "
                                 f"(2 polarities x {slices(arch)} slices), more than the {cols} of a crossbar")
-            int_mode = _Int(slices(arch), weights_of(ctx, self.name))
+            int_mode = _Int(arch, weights_of(ctx, self.name))
         PatternRewriteWalker(
             GreedyRewritePatternApplier([TileConv(rows, cols, int_mode), TileGemm(rows, cols, int_mode)]),
             apply_recursively=False,

@@ -74,6 +74,31 @@ def test_verify(workdir):
     assert result.stdout.strip().endswith("ok")
 
 
+def test_int_compile_run_verify(workdir):
+    model = onnx.load(str(workdir / "lenet.onnx"))
+    sample = random_inputs(model_inputs(model), seed=6)
+    np.savez(workdir / "cal.npz", **sample)
+    np.save(workdir / "xi.npy", sample["input"])
+    (workdir / "int.toml").write_text('precision = "int"\nadc_bits = "none"\n')
+    result = run("cimc", "verify", "lenet.onnx", "--arch", "int.toml", "--calibration", "cal.npz", cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    assert "fc3: bit-exact with the fake-quant reference" in result.stdout
+    result = run("cimc", "compile", "lenet.onnx", "-o", "int.cimb", "--arch", "int.toml", "--calibration", "cal.npz",
+                 cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    program = cimc.compile(model, arch=cimc.Arch(precision="int"), calibration=[sample])
+    assert (workdir / "int.cimb").read_bytes() == program.to_bytes()
+    noise = cimc.Noise(conductance_std=0.05, seed=3)
+    result = run("cimc", "run", "int.cimb", "--input", "input=xi.npy", "-o", "iout", "--noise-std", "0.05",
+                 "--noise-seed", "3", cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    np.testing.assert_array_equal(np.load(workdir / "iout" / "fc3.npy"), program.run(sample, noise=noise)["fc3"])
+    assert_one_line_error(run("cimc", "compile", "lenet.onnx", "-o", "z.cimb", "--arch", "int.toml", "--calibration",
+                              "missing.npz", cwd=workdir), "calibration file 'missing.npz' not found")
+    assert_one_line_error(run("cimc", "run", "int.cimb", "--input", "input=xi.npy", "--stuck-at-0", "2",
+                              cwd=workdir), "stuck_at_0 must be a probability")
+
+
 def test_corrupt_and_truncated_binary(workdir):
     raw = cimc.compile(models.mlp()).to_bytes()
     (workdir / "trunc.cimb").write_bytes(raw[: len(raw) // 2])

@@ -16,15 +16,30 @@ from cimc.driver import Program, compile
 from cimc.errors import CimcError
 from cimc.files import write_atomically
 from cimc.frontend import load_model
-from cimc.reference import onnxruntime_outputs, random_inputs, relative_error
+from cimc.numerics import Noise
+from cimc.reference import fake_quant_outputs, onnxruntime_outputs, random_inputs, relative_error
 
 
 def _arch(path: str | None) -> Arch:
     return Arch.load(path) if path else Arch()
 
 
+def _calibration(paths: list[str]) -> list[dict[str, np.ndarray]] | None:
+    """Calibration samples for precision int: one .npz of input name -> array per sample."""
+    samples = []
+    for path in paths:
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                samples.append({name: data[name] for name in data.files})
+        except FileNotFoundError:
+            raise CimcError(f"calibration file '{path}' not found") from None
+        except (OSError, ValueError, AttributeError) as e:
+            raise CimcError(f"calibration file '{path}' is not an .npz of named arrays: {e}") from None
+    return samples or None
+
+
 def cmd_compile(args: argparse.Namespace) -> None:
-    program = compile(args.model, arch=_arch(args.arch))
+    program = compile(args.model, arch=_arch(args.arch), calibration=_calibration(args.calibration))
     program.save(args.output)
     report = program.report()
     print(f"wrote {args.output}: {report.instructions} instructions, {report.crossbars} crossbars, "
@@ -48,7 +63,11 @@ def _read_inputs(specs: list[str]) -> dict[str, np.ndarray]:
 
 def cmd_run(args: argparse.Namespace) -> None:
     program = Program.load(args.binary)
-    outputs = program.run(_read_inputs(args.input))
+    noise = None
+    if args.noise_std or args.stuck_at_0 or args.stuck_at_1:
+        noise = Noise(conductance_std=args.noise_std, stuck_at_0=args.stuck_at_0, stuck_at_1=args.stuck_at_1,
+                      seed=args.noise_seed)
+    outputs = program.run(_read_inputs(args.input), noise=noise)
     if args.output_dir:
         out = Path(args.output_dir)
         try:
@@ -74,11 +93,27 @@ def cmd_report(args: argparse.Namespace) -> None:
 
 
 def cmd_verify(args: argparse.Namespace) -> None:
-    """Compile, run on seeded random inputs and compare with onnxruntime."""
+    """Compile, run on seeded random inputs and compare with onnxruntime (fp32), or with the
+    fake-quant reference, bit for bit, and onnxruntime by cosine (int with a lossless ADC)."""
     model = load_model(args.model)
-    program = compile(model, arch=_arch(args.arch))
+    arch = _arch(args.arch)
+    calibration = _calibration(args.calibration)
+    program = compile(model, arch=arch, calibration=calibration)
     inputs = random_inputs(program.inputs, args.seed)
     reference = onnxruntime_outputs(model, inputs)
+    if arch.precision == "int":
+        if arch.adc_bits is not None:
+            raise CimcError("verify compares int programs with a lossless ADC (adc_bits none) with the fake-quant "
+                            "reference; a lossy ADC has no exact reference")
+        expected = fake_quant_outputs(model, arch, inputs, calibration)
+        for name, value in program.run(inputs).items():
+            if not np.array_equal(value, expected[name]):
+                raise CimcError(f"output '{name}' differs from the fake-quant reference")
+            a, b = value.ravel(), reference[name].ravel().astype(np.float64)
+            print(f"{name}: bit-exact with the fake-quant reference; cosine with onnxruntime fp32 "
+                  f"{a @ b / (np.linalg.norm(a) * np.linalg.norm(b)):.5f}")
+        print("ok")
+        return
     worst = 0.0
     for name, value in program.run(inputs).items():
         error = relative_error(value, reference[name])
@@ -96,15 +131,22 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("model")
     c.add_argument("-o", "--output", required=True)
     c.add_argument("--arch", help="arch file (.toml or .json); default: the ISAAC-like default Arch")
+    c.add_argument("--calibration", action="append", default=[], metavar="FILE.npz",
+                   help="precision int: a calibration sample (input name -> array); repeat for more")
     c.set_defaults(run=cmd_compile)
     r = sub.add_parser("run", help="run a .cimb binary in the interpreter")
     r.add_argument("binary")
     r.add_argument("--input", action="append", default=[], metavar="NAME=FILE.npy")
     r.add_argument("-o", "--output-dir", help="write each output as NAME.npy here; default: print them")
+    r.add_argument("--noise-std", type=float, default=0.0, help="int crossbars: conductance variation sigma")
+    r.add_argument("--stuck-at-0", type=float, default=0.0, help="int crossbars: probability of a cell stuck at 0")
+    r.add_argument("--stuck-at-1", type=float, default=0.0, help="int crossbars: probability of a cell stuck high")
+    r.add_argument("--noise-seed", type=int, default=0)
     r.set_defaults(run=cmd_run)
     v = sub.add_parser("verify", help="compile and compare with onnxruntime on random inputs")
     v.add_argument("model")
     v.add_argument("--arch")
+    v.add_argument("--calibration", action="append", default=[], metavar="FILE.npz")
     v.add_argument("--seed", type=int, default=0)
     v.add_argument("--tolerance", type=float, default=1e-4, help="max error relative to max |reference|")
     v.set_defaults(run=cmd_verify)

@@ -70,3 +70,21 @@ builtin.module attributes {cimc.arch = {precision = "int", xbar_rows = 8 : i64, 
 }
 
 // CHECK: lower-to-isa: a 8x8 tile does not fit a 8x6 crossbar
+
+// -----
+
+// lower-to-isa cuts a row tile's physical columns into crossbars itself: an int tile naming
+// its own crossbar is refused (one row tile may need several crossbars).
+builtin.module attributes {cimc.arch = {precision = "int", xbar_rows = 8 : i64, xbar_cols = 4 : i64, cell_bits = 2 : i64, weight_bits = 4 : i64}} {
+  func.func @main(%q: tensor<1x4xf32>) -> tensor<1x2xf32> {
+    %w = graph.weight "fc.weight" : tensor<4x2xf32>
+    %t0 = xbar.mvm %q, %w group 0 rows [0, 4] cols [0, 2] slice 0 polarity 1 xbar 5 : (tensor<1x4xf32>, tensor<4x2xf32>) -> tensor<1x2xf32>
+    %t1 = xbar.mvm %q, %w group 0 rows [0, 4] cols [0, 2] slice 0 polarity -1 : (tensor<1x4xf32>, tensor<4x2xf32>) -> tensor<1x2xf32>
+    %t2 = xbar.mvm %q, %w group 0 rows [0, 4] cols [0, 2] slice 1 polarity 1 : (tensor<1x4xf32>, tensor<4x2xf32>) -> tensor<1x2xf32>
+    %t3 = xbar.mvm %q, %w group 0 rows [0, 4] cols [0, 2] slice 1 polarity -1 : (tensor<1x4xf32>, tensor<4x2xf32>) -> tensor<1x2xf32>
+    %y = xbar.shift_add %t0, %t1, %t2, %t3 : (tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>) -> tensor<1x2xf32>
+    func.return %y : tensor<1x2xf32>
+  }
+}
+
+// CHECK: lower-to-isa: int tiles are placed on crossbars by lower-to-isa; an int xbar.mvm cannot carry 'xbar' or 'core'

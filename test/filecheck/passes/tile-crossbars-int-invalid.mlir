@@ -1,5 +1,6 @@
 // RUN: %python -c "import numpy as np; np.savez('%t.npz', **{'conv.weight': np.ones((2, 1, 2, 2), np.float32), \
-// RUN:   'fc.weight': np.ones((4, 2), np.float32)})"
+// RUN:   'fc.weight': np.ones((4, 2), np.float32), 'float.weight': np.full((4, 2), 2.5, np.float32), \
+// RUN:   'big.weight': np.full((4, 2), 8, np.float32)})"
 // RUN: cimc-opt %s --split-input-file --verify-diagnostics -p tile-crossbars --weights %t.npz | filecheck %s --match-full-lines
 // RUN: not cimc-opt %s --split-input-file -p tile-crossbars 2>&1 | filecheck %s --check-prefix=ERR
 
@@ -63,3 +64,45 @@ builtin.module attributes {cimc.arch = {xbar_rows = 8 : i64, xbar_cols = 3 : i64
 }
 
 // CHECK: %y = xbar.mvm %a, %w group 0 rows [0, 4] cols [0, 2] : (tensor<1x4xf32>, tensor<4x2xf32>) -> tensor<1x2xf32>
+
+// -----
+
+// Codes of 8 bits on an arch that applies input_bits = 4 per input: the DACs would drop bits.
+builtin.module attributes {cimc.arch = {precision = "int", xbar_rows = 8 : i64, xbar_cols = 16 : i64, weight_bits = 4 : i64, input_bits = 4 : i64}} {
+  func.func @wide_codes(%a: tensor<1x4xf32>) -> tensor<1x2xf32> {
+    %w = graph.weight "fc.weight" : tensor<4x2xf32>
+    %q = graph.quantize %a scale 0.5 bits 8 signed : (tensor<1x4xf32>) -> tensor<1x4xf32>
+    %y = graph.gemm %q, %w : (tensor<1x4xf32>, tensor<4x2xf32>) -> tensor<1x2xf32>
+    func.return %y : tensor<1x2xf32>
+  }
+}
+
+// CHECK: tile-crossbars: graph.quantize makes 8-bit codes but the arch applies input_bits = 4
+
+// -----
+
+// Cells hold digits of integers: a weight of 2.5 cannot be programmed.
+builtin.module attributes {cimc.arch = {precision = "int", xbar_rows = 8 : i64, xbar_cols = 16 : i64, weight_bits = 4 : i64, input_bits = 4 : i64}} {
+  func.func @float_weight(%a: tensor<1x4xf32>) -> tensor<1x2xf32> {
+    %w = graph.weight "float.weight" : tensor<4x2xf32>
+    %q = graph.quantize %a scale 0.5 bits 4 signed : (tensor<1x4xf32>) -> tensor<1x4xf32>
+    %y = graph.gemm %q, %w : (tensor<1x4xf32>, tensor<4x2xf32>) -> tensor<1x2xf32>
+    func.return %y : tensor<1x2xf32>
+  }
+}
+
+// CHECK: tile-crossbars: weight 'float.weight' of an int layer must hold integers in [-7, 7] (weight_bits = 4); run quantize first
+
+// -----
+
+// weight_bits 4: magnitudes up to 2^3 - 1 = 7; 8 needs a fourth bit.
+builtin.module attributes {cimc.arch = {precision = "int", xbar_rows = 8 : i64, xbar_cols = 16 : i64, weight_bits = 4 : i64, input_bits = 4 : i64}} {
+  func.func @big_weight(%a: tensor<1x4xf32>) -> tensor<1x2xf32> {
+    %w = graph.weight "big.weight" : tensor<4x2xf32>
+    %q = graph.quantize %a scale 0.5 bits 4 signed : (tensor<1x4xf32>) -> tensor<1x4xf32>
+    %y = graph.gemm %q, %w : (tensor<1x4xf32>, tensor<4x2xf32>) -> tensor<1x2xf32>
+    func.return %y : tensor<1x2xf32>
+  }
+}
+
+// CHECK: tile-crossbars: weight 'big.weight' of an int layer must hold integers in [-7, 7] (weight_bits = 4); run quantize first

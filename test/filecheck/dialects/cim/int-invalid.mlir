@@ -10,6 +10,40 @@ cim.crossbar 0 core 0 weight "w" rows [0, 4] cols [0, 8] slices -1
 
 // -----
 
+cim.crossbar 0 core 0 weight "w" rows [0, 4] cols [0, 8] slices 0
+
+// CHECK: cim.crossbar: 'slices' must be >= 1, got 0
+
+// -----
+
+// The DACs add a non-negative offset (offset binary) to signed codes.
+cim.crossbar 0 core 0 weight "w" rows [0, 4] cols [0, 8] slices 2
+cim.stream core 0 {
+  %x = cim.alloc "input" size 16 : !cim.buffer
+  %y = cim.alloc "activation" size 8 : !cim.buffer
+  cim.layer "fc" {
+    cim.mvm xbar 0 %y[0] [2] from %x[0] [4] loops [1] acc offset -8
+  }
+}
+
+// CHECK: cim.mvm: 'offset' must be >= 0, got -8
+
+// -----
+
+// An fp32 crossbar (no `slices`) takes float inputs: no offset.
+cim.crossbar 0 core 0 weight "w" rows [0, 4] cols [0, 2]
+cim.stream core 0 {
+  %x = cim.alloc "input" size 16 : !cim.buffer
+  %y = cim.alloc "activation" size 8 : !cim.buffer
+  cim.layer "fc" {
+    cim.mvm xbar 0 %y[0] [2] from %x[0] [4] loops [1] offset 8
+  }
+}
+
+// CHECK: cim.mvm: an 'offset' needs an int crossbar; crossbar 0 has no 'slices'
+
+// -----
+
 // 2 packed groups must split the weight columns evenly: physical [0, 12) with S = 2 serve
 // weight columns [0, 3), 3 of them.
 cim.crossbar 0 core 0 weight "w" rows [0, 4] cols [0, 12] groups 2 slices 2
