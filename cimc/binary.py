@@ -247,6 +247,12 @@ class BinaryImage:
         mvm = inst["opcode"] == cim.MvmOp.OPCODE
         if mvm.any() and not set(inst["xbar"][mvm].tolist()) <= set(self.crossbars["id"].tolist()):
             raise corrupt("an MVM names a crossbar that does not exist")
+        offsets = inst["imm"][mvm]
+        if (offsets < 0).any() or (offsets != np.rint(offsets)).any() or (
+                self.arch.precision != "int" and (offsets != 0).any()):
+            raise corrupt("an MVM's input offset is not a non-negative integer (or is set in an fp32 program)")
+        if self.arch.precision != "int" and (self.crossbars["adc_range"] != NO_DATA).any():
+            raise corrupt("an fp32 crossbar has ADC ranges")
         self.check_accesses(corrupt)
 
     def check_accesses(self, corrupt) -> None:

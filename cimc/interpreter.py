@@ -15,6 +15,7 @@ from numpy.lib.stride_tricks import as_strided
 from cimc.binary import FLAG_ACC, OPCODES, BinaryImage, operand_count
 from cimc.dialects import cim
 from cimc.dialects.cim import ELEMENT_BYTES
+from cimc.dialects.shapes import span
 from cimc.errors import CimcError
 from cimc.numerics import Noise, adc, program_cells
 
@@ -65,6 +66,10 @@ class Executable:
             ident, matrix = int(row["id"]), image.crossbar_matrix(i)
             self.matrices[ident], self.cells[ident] = matrix, None
             if arch.precision == "int":
+                qmax = 2 ** (arch.weight_bits - 1) - 1
+                if not (np.array_equal(matrix, np.rint(matrix)) and np.abs(matrix).max(initial=0) <= qmax):
+                    raise CimcError(f"cannot run the image: int crossbar {ident} holds weights that are not "
+                                    f"integers in [-{qmax}, {qmax}]")
                 first = int(row["first"])
                 levels, shifts = program_cells(matrix, first, first + int(row["width"]), arch)
                 if noise is not None:
@@ -123,8 +128,10 @@ class Executable:
             views.append((int(word[address]) // ELEMENT_BYTES, tuple(shape), tuple(strides)))
         if op is cim.MvmOp:
             ident = int(word["xbar"])
+            spans = [span(offset, shape, [st // self.memory.itemsize for st in strides], 1)
+                     for offset, shape, strides in views]
             return op, (matrix, bool(word["flags"] & FLAG_ACC), float(word["imm"]), self.cells[ident],
-                        (views[1], float(word["imm"]))), views
+                        (views[1], float(word["imm"])), spans), views
         if op is cim.FillOp:
             return op, np.float32(word["imm"]), views
         if op is cim.ReduceOp:
@@ -152,14 +159,16 @@ class Executable:
                 elif op is cim.FillOp:
                     dst[...] = arg
                 elif op is cim.MvmOp:
-                    matrix, acc, offset, cells, source = arg
+                    matrix, acc, offset, cells, source, (dst_span, src_span) = arg
                     inputs = srcs[0] + offset if offset else srcs[0]
                     if cells is None:
                         product = inputs @ matrix
                     else:  # the crossbars of one row tile read the same inputs: split them once
                         if digits_source != source:
-                            digits, digits_source = self.input_digits(inputs), source
+                            digits, digits_source, digits_span = self.input_digits(inputs), source, src_span
                         product = self.bit_serial(digits, *cells)
+                        if dst_span[0] < digits_span[1] and digits_span[0] < dst_span[1]:
+                            digits_source = None  # this MVM writes over the inputs it split
                     if acc:
                         dst += product
                     else:
@@ -241,13 +250,14 @@ def instruction_costs(image: BinaryImage) -> tuple[np.ndarray, np.ndarray]:
 
     mvm = opcode == cim.MvmOp.OPCODE
     if mvm.any():
-        # an int crossbar converts each of its physical columns (slices and polarities)
-        shapes = {int(x["id"]): (int(x["rows"]), int(x["width"])) for x in image.crossbars}
-        rows = np.array([shapes[int(i)][0] for i in inst["xbar"][mvm]], np.float64)
-        cols = np.array([shapes[int(i)][1] for i in inst["xbar"][mvm]], np.float64)
+        # an int crossbar converts each of its physical columns (slices and polarities) but
+        # writes one value per weight column
+        shapes = {int(x["id"]): (int(x["rows"]), int(x["cols"]), int(x["width"])) for x in image.crossbars}
+        rows, cols, converted = (np.array([shapes[int(i)][k] for i in inst["xbar"][mvm]], np.float64)
+                                 for k in range(3))
         reads = points[mvm] * arch.input_cycles
         cycles[mvm] = reads * arch.xbar_read_cycles
-        energy[mvm] = reads * (arch.xbar_read_pj + cols * arch.adc_pj + rows * arch.dac_pj) + \
+        energy[mvm] = reads * (arch.xbar_read_pj + converted * arch.adc_pj + rows * arch.dac_pj) + \
             points[mvm] * (rows + cols) * ELEMENT_BYTES * arch.memory_byte_pj
 
     moves = (opcode == cim.CopyOp.OPCODE) | (opcode == cim.FillOp.OPCODE)

@@ -90,6 +90,8 @@ def _with(image: BinaryImage, table: str, column: str, value, row: int = 0) -> b
     ("buffers", "kind", 9, "unknown kind"),
     ("buffers", "last", 10**6, "live range is not within the instruction stream"),
     ("bindings", "dims", 10**6, "shape does not fit its buffer"),
+    ("crossbars", "first", 1, "physical columns do not match its weight columns"),
+    ("crossbars", "adc_range", 0, "an fp32 crossbar has ADC ranges"),
 ])
 def test_semantic_corruption_is_refused(lenet, table, column, value, message):
     image = lenet.image
@@ -98,6 +100,29 @@ def test_semantic_corruption_is_refused(lenet, table, column, value, message):
         row = int(np.flatnonzero(image.instructions["opcode"] == 3)[0])
     with pytest.raises(CimcError, match=message):
         BinaryImage.from_bytes(_with(image, table, column, value, row))
+
+
+@pytest.mark.parametrize("offset", [-8.0, 0.5, 8.0])
+def test_bad_mvm_offsets_are_refused(lenet, offset):
+    """An MVM's imm is its input offset: a non-negative integer, and 0 in an fp32 program."""
+    image = lenet.image
+    row = int(np.flatnonzero(image.instructions["opcode"] == 3)[0])
+    with pytest.raises(CimcError, match="input offset is not a non-negative integer"):
+        BinaryImage.from_bytes(_with(image, "instructions", "imm", offset, row))
+
+
+def test_int_crossbars_must_hold_integer_weights():
+    model = models.mlp()
+    x = {"input": np.random.default_rng(0).standard_normal((1, 784)).astype(np.float32)}
+    program = cimc.compile(model, arch=cimc.Arch(precision="int"), calibration=[x])
+    image = program.image
+    data = bytearray(image.data)
+    start = int(image.crossbars["data"][0])
+    data[start: start + 4] = np.float32(2.5).tobytes()
+    fields = {name: getattr(image, name) for name in image.__dataclass_fields__}
+    from cimc.interpreter import Executable
+    with pytest.raises(CimcError, match="int crossbar 0 holds weights that are not integers in \\[-127, 127\\]"):
+        Executable(BinaryImage(**{**fields, "data": bytes(data)}))
 
 
 def test_encode_needs_planned_module():
