@@ -17,7 +17,7 @@ from cimc.dialects import cim
 from cimc.dialects.cim import ELEMENT_BYTES
 from cimc.dialects.shapes import span
 from cimc.errors import CimcError
-from cimc.numerics import Noise, adc, program_cells
+from cimc.numerics import Noise, adc, physical_width, program_cells
 
 UNARY = {
     "relu": lambda x, a, b: np.maximum(x, np.float32(0)),
@@ -70,12 +70,18 @@ class Executable:
                 if not (np.array_equal(matrix, np.rint(matrix)) and np.abs(matrix).max(initial=0) <= qmax):
                     raise CimcError(f"cannot run the image: int crossbar {ident} holds weights that are not "
                                     f"integers in [-{qmax}, {qmax}]")
-                first = int(row["first"])
-                levels, shifts = program_cells(matrix, first, first + int(row["width"]), arch)
+                first, width = int(row["first"]), int(row["width"])
+                ideal = noise is None or noise.is_ideal
+                cells_read = arch.adc_bits is not None or bit_serial
+                if ideal and not cells_read and (first, width) == (0, matrix.shape[1] * physical_width(arch)):
+                    # every cell of every weight column, exact: G @ F is the integer weights themselves
+                    self.matrices[ident] = matrix.astype(np.float64)
+                    continue
+                levels, shifts = program_cells(matrix, first, first + width, arch)
                 if noise is not None:
                     levels = noise.apply(levels, ident, arch.cell_bits)
                 self.matrices[ident] = levels @ shifts
-                if arch.adc_bits is not None or bit_serial:
+                if cells_read:
                     full_scale = image.adc_ranges(i)
                     if full_scale is None:
                         full_scale = matrix.shape[0] * (2 ** arch.dac_bits - 1) * (2 ** arch.cell_bits - 1)

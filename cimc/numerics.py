@@ -100,14 +100,15 @@ def program_cells(wq: np.ndarray, j0: int, j1: int, arch: Arch) -> tuple[np.ndar
     [j0 // 2S, ceil(j1 / 2S)) are `wq` (R x Cw): the cell levels G (R x (j1-j0), integers in
     [0, 2^cell_bits - 1]) and the shift-and-add matrix F ((j1-j0) x Cw) with
     F[j, n] = polarity * 2^(cell_bits * slice), so that G @ F is wq restricted to its columns."""
+    base = 2.0 ** arch.cell_bits
+    magnitudes = np.stack([np.maximum(wq, 0), np.maximum(-wq, 0)], axis=-1).astype(np.float64)  # R x Cw x 2
+    digits = np.floor(magnitudes[:, :, None, :] / base ** np.arange(slices(arch))[:, None]) % base
+    offset = j0 // (2 * slices(arch)) * 2 * slices(arch)  # wq's first column starts here
+    levels = digits.reshape(wq.shape[0], -1)[:, j0 - offset: j1 - offset]  # n-major: (column, slice, polarity)
     column, slice_, polarity = cell_layout(j0, j1, arch)
-    local = column - column[0]
-    magnitude = np.maximum(wq[:, local] * polarity, 0).astype(np.int64)
-    base = 2 ** arch.cell_bits
-    levels = (magnitude // base ** slice_) % base
     shifts = np.zeros((j1 - j0, wq.shape[1]))
-    shifts[np.arange(j1 - j0), local] = polarity * np.power(2.0, arch.cell_bits * slice_)
-    return levels.astype(np.float64), shifts
+    shifts[np.arange(j1 - j0), column - column[0]] = polarity * base ** slice_
+    return levels, shifts
 
 
 @dataclass(frozen=True)

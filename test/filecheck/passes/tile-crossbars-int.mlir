@@ -121,9 +121,9 @@ builtin.module attributes {cimc.arch = {precision = "int", xbar_rows = 8 : i64, 
 }
 
 // The corrections, -8 * (column sums of Wq), only for the two signed layers. conv: channel 0 is
-// twelve 1s (sum 12 -> -96), channel 1 alternates 7, -7 (sum 0 -> -8 * 0, printed -0.0),
+// twelve 1s (sum 12 -> -96), channel 1 alternates 7, -7 (sum 0 -> 0),
 // channel 2 is twelve -3s (sum -36 -> 288). fc2: columns [1, 2, 3, 4] (sum 10 -> -80) and
 // [-1, -2, -3, 4] (sum -2 -> 16).
-// NPZ:      conv.weight.offset_correction (3,) [-96.0, -0.0, 288.0]
+// NPZ:      conv.weight.offset_correction (3,) [-96.0, 0.0, 288.0]
 // NPZ-NEXT: fc2.weight.offset_correction (2,) [-80.0, 16.0]
 // NPZ-NOT:  offset_correction
