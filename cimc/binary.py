@@ -253,6 +253,10 @@ class BinaryImage:
             raise corrupt("an MVM's input offset is not a non-negative integer (or is set in an fp32 program)")
         if self.arch.precision != "int" and (self.crossbars["adc_range"] != NO_DATA).any():
             raise corrupt("an fp32 crossbar has ADC ranges")
+        for i in np.flatnonzero(self.crossbars["adc_range"] != NO_DATA):
+            ranges = self.adc_ranges(int(i))
+            if not (np.isfinite(ranges).all() and (ranges >= 0).all()):
+                raise corrupt("a crossbar's ADC ranges are not finite and >= 0")
         self.check_accesses(corrupt)
 
     def check_accesses(self, corrupt) -> None:

@@ -193,11 +193,12 @@ def calibrate_adc_ranges(module: ModuleOp, weights: WeightStore, image: BinaryIm
     """Give every int crossbar calibrated ADC ranges: the largest column sum the calibration
     inputs produce (with lossless ADCs), per physical column ("column") or per crossbar
     ("array"). Without calibration inputs, the seeded input `quantize` used."""
-    samples = calibration or [random_inputs(Program(image).inputs, seed=0)]
+    names = Program(image).inputs
+    samples = calibration or [random_inputs(names, seed=0)]
     peaks: dict[int, np.ndarray] = {}
     executable = Executable(image, adc_peaks=peaks)
     for sample in samples:
-        executable.run(sample)
+        executable.run({name: sample[name] for name in names})
     per_array = image.arch.adc_range == "array"
     for ident, decl in cim.crossbars(module).items():
         peak = peaks.get(ident, np.zeros(decl.physical_cols))

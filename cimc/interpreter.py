@@ -17,7 +17,7 @@ from cimc.dialects import cim
 from cimc.dialects.cim import ELEMENT_BYTES
 from cimc.dialects.shapes import span
 from cimc.errors import CimcError
-from cimc.numerics import Noise, adc, physical_width, program_cells
+from cimc.numerics import Noise, adc, holds_int_weights, physical_width, program_cells, quantize_codes, weight_qmax
 
 UNARY = {
     "relu": lambda x, a, b: np.maximum(x, np.float32(0)),
@@ -28,8 +28,8 @@ UNARY = {
     "exp": lambda x, a, b: np.exp(x),
     "affine": lambda x, a, b: a * x + b,
     "pow": lambda x, a, b: np.power(x, a),
-    "quantize": lambda x, a, b: np.clip(np.rint(x / a), -b, b),
-    "quantize_unsigned": lambda x, a, b: np.clip(np.rint(x / a), 0, b),
+    "quantize": lambda x, a, b: quantize_codes(x, a, -b, b),
+    "quantize_unsigned": lambda x, a, b: quantize_codes(x, a, 0, b),
 }
 BINARY = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "max": np.maximum, "min": np.minimum,
           "div": np.divide}
@@ -62,12 +62,16 @@ class Executable:
         self.cells: dict[int, tuple | None] = {}
         self.adc_peaks = adc_peaks
         bit_serial = bit_serial or adc_peaks is not None
+        # a cycle's column sums are integers up to rows * (2^dac - 1) * (2^cell - 1) without
+        # noise: float32 holds them exactly below 2^24 (and is twice as fast)
+        largest_sum = arch.xbar_rows * (2 ** arch.dac_bits - 1) * (2 ** arch.cell_bits - 1)
+        self.sum_dtype = np.float32 if largest_sum < 2**24 else np.float64
         for i, row in enumerate(image.crossbars):
             ident, matrix = int(row["id"]), image.crossbar_matrix(i)
             self.matrices[ident], self.cells[ident] = matrix, None
             if arch.precision == "int":
-                qmax = 2 ** (arch.weight_bits - 1) - 1
-                if not (np.array_equal(matrix, np.rint(matrix)) and np.abs(matrix).max(initial=0) <= qmax):
+                if not holds_int_weights(matrix, arch.weight_bits):
+                    qmax = weight_qmax(arch.weight_bits)
                     raise CimcError(f"cannot run the image: int crossbar {ident} holds weights that are not "
                                     f"integers in [-{qmax}, {qmax}]")
                 first, width = int(row["first"]), int(row["width"])
@@ -84,9 +88,8 @@ class Executable:
                 if cells_read:
                     full_scale = image.adc_ranges(i)
                     if full_scale is None:
-                        full_scale = matrix.shape[0] * (2 ** arch.dac_bits - 1) * (2 ** arch.cell_bits - 1)
-                    # column sums of one cycle are integers below 2^24 without noise: exact in float32
-                    self.cells[ident] = (ident, levels.astype(np.float32), shifts, full_scale)
+                        full_scale = float(arch.xbar_rows * (2 ** arch.dac_bits - 1) * (2 ** arch.cell_bits - 1))
+                    self.cells[ident] = (ident, levels.astype(self.sum_dtype), shifts, full_scale)
         self.consts = [(int(row["addr"]) // ELEMENT_BYTES, image.buffer_data(i))
                        for i, row in enumerate(image.buffers) if row["weight"] != 0xFFFFFFFF]
         self.inputs = image.io_bindings(outputs=False)
@@ -197,15 +200,14 @@ class Executable:
         """The DAC inputs of every cycle: digit t (base 2^dac_bits) of each code, stacked."""
         arch = self.image.arch
         base = 2 ** arch.dac_bits
-        return np.stack([(np.floor(codes / base ** cycle) % base).astype(np.float32)
+        return np.stack([(np.floor(codes / base ** cycle) % base).astype(self.sum_dtype)
                          for cycle in range(arch.input_cycles)])
 
     def bit_serial(self, digits: np.ndarray, ident: int, levels: np.ndarray, shifts: np.ndarray,
                    full_scale: float | np.ndarray) -> np.ndarray:
         """An int crossbar read cycle by cycle: each physical column's sum of every cycle
         through the ADC, shift-and-add over cycles, then over slices and polarities into
-        weight columns. (Column sums of one cycle are integers below 2^24 without noise, so
-        float32 holds them exactly.)"""
+        weight columns."""
         arch = self.image.arch
         sums = digits @ levels
         if self.adc_peaks is not None:
@@ -239,8 +241,9 @@ def instruction_costs(image: BinaryImage) -> tuple[np.ndarray, np.ndarray]:
     """Cycles and energy (pJ) of every instruction under the image's Arch.
 
     MVM: each crossbar activation takes input_cycles read cycles (inputs applied dac_bits at a
-    time), each with a crossbar read, a DAC per row and an ADC conversion per column. Vector ops:
-    ceil(elements / vector_lanes) cycles and vector_elem_pj per element plus memory traffic.
+    time), each with a crossbar read, a DAC per row and an ADC conversion per physical column.
+    Vector ops: ceil(elements / vector_lanes) cycles and vector_elem_pj per element plus memory
+    traffic.
     Copies and fills: ceil(bytes / memory_bytes_per_cycle) cycles and memory_byte_pj per byte.
     """
     arch, inst = image.arch, image.instructions

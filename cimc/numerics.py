@@ -33,12 +33,24 @@ def weight_qmax(bits: int) -> int:
     return 2 ** (bits - 1) - 1
 
 
+def holds_int_weights(matrix: np.ndarray, bits: int) -> bool:
+    """Whether every entry is an integer in [-qmax, qmax]: what cells of `bits`-bit weights hold."""
+    return bool(np.array_equal(matrix, np.rint(matrix)) and np.abs(matrix).max(initial=0) <= weight_qmax(bits))
+
+
+def input_offset(bits: int, signed: bool) -> int:
+    """What the DACs add to every input code: 2^(bits-1) for signed codes (offset binary)."""
+    return 2 ** (bits - 1) if signed else 0
+
+
 def quantize_weight(matrix: np.ndarray, bits: int) -> tuple[np.ndarray, np.ndarray]:
     """Symmetric per-column quantization of a K x N matrix: (Wq, scale) with W ~ Wq * scale,
-    Wq integer-valued in [-qmax, qmax]. An all-zero column gets scale 1."""
+    Wq integer-valued in [-qmax, qmax]. An all-zero column (or one too small for a float32
+    scale) gets scale 1."""
     qmax = weight_qmax(bits)
     peak = np.abs(matrix).max(axis=0).astype(np.float32)
-    scale = np.where(peak > 0, peak / np.float32(qmax), np.float32(1)).astype(np.float32)
+    scale = (peak / np.float32(qmax)).astype(np.float32)
+    scale = np.where(scale > 0, scale, np.float32(1)).astype(np.float32)
     wq = np.clip(np.rint(matrix / scale), -qmax, qmax).astype(np.float32)
     return wq, scale
 
@@ -62,24 +74,22 @@ class ActivationQuant:
         return 2 ** (self.bits - 1) - 1 if self.signed else 2 ** self.bits - 1
 
     @property
-    def qmin(self) -> int:
-        return -self.qmax if self.signed else 0
-
-    @property
     def offset(self) -> int:
-        """What the DAC adds to every code: 2^(bits-1) for signed tensors, else 0."""
-        return 2 ** (self.bits - 1) if self.signed else 0
+        return input_offset(self.bits, self.signed)
 
     @classmethod
-    def calibrated(cls, low: float, high: float, bits: int) -> ActivationQuant:
+    def calibrated(cls, low: float, high: float, bits: int, layer: str = "a layer") -> ActivationQuant:
         """From the range [low, high] seen on calibration inputs: unsigned if low >= 0."""
+        if not (np.isfinite(low) and np.isfinite(high)):
+            raise CimcError(f"quantize: the input of {layer} takes non-finite values on the calibration inputs "
+                            f"(range [{low}, {high}])")
         signed = low < 0
+        if bits == 1 and signed:
+            raise CimcError(f"quantize: the input of {layer} is signed, and input_bits = 1 cannot represent it")
         peak = max(abs(low), abs(high))
         levels = 2 ** (bits - 1) - 1 if signed else 2 ** bits - 1
-        if bits == 1 and signed:
-            raise CimcError("quantize: input_bits = 1 cannot represent a signed tensor")
-        scale = float(np.float32(peak / levels)) if peak > 0 else 1.0
-        return cls(scale, bits, signed)
+        scale = float(np.float32(peak / levels))
+        return cls(scale if scale > 0 else 1.0, bits, signed)
 
 
 def quantize_codes(x: np.ndarray, scale: float, qmin: float, qmax: float) -> np.ndarray:

@@ -17,6 +17,7 @@ with a warning.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,6 +38,7 @@ from cimc.errors import CimcError
 from cimc.frontend import io_name
 from cimc.ir_interpreter import GraphFunctions
 from cimc.numerics import ActivationQuant, quantize_weight
+from cimc.reference import random_inputs
 from cimc.weights import WeightStore, weight_matrix
 
 
@@ -48,7 +50,8 @@ class _RangeObserver(GraphFunctions):
     def observe(interpreter: Interpreter, op: Operation, x: np.ndarray) -> None:
         ranges = interpreter.get_data(_RangeObserver, "ranges", dict)
         low, high = ranges.get(op, (np.inf, -np.inf))
-        ranges[op] = (min(low, float(x.min())), max(high, float(x.max())))
+        # np.min and np.max let a NaN through, for calibrated() to refuse
+        ranges[op] = (float(np.min([low, x.min()])), float(np.max([high, x.max()])))
 
     @impl(graph.ConvOp)
     def run_conv(self, interpreter: Interpreter, op: graph.ConvOp, args: PythonValues) -> PythonValues:
@@ -63,8 +66,13 @@ class _RangeObserver(GraphFunctions):
 
 def calibration_inputs(fn: func.FuncOp, given: list[dict[str, np.ndarray]] | None) -> list[dict[str, np.ndarray]]:
     names = [io_name(fn, i, "arg") for i in range(len(fn.args))]
-    if given:
+    if given is not None:
+        if not given:
+            raise CimcError("quantize: the calibration list is empty (pass None for one seeded input)")
         for sample in given:
+            if not isinstance(sample, Mapping):
+                raise CimcError(f"quantize: a calibration sample is a dict of input name -> array, not "
+                                f"{type(sample).__name__}")
             missing = set(names) - set(sample)
             if missing:
                 raise CimcError(f"quantize: a calibration sample lacks input(s) {', '.join(sorted(missing))}")
@@ -77,8 +85,7 @@ def calibration_inputs(fn: func.FuncOp, given: list[dict[str, np.ndarray]] | Non
         raise CimcError("quantize: the inputs have dynamic shapes; run shape-infer first")
     warnings.warn("quantize: no calibration inputs given; activation ranges come from one seeded "
                   "standard-normal input (pass calibration=[{input: array}, ...] for real ranges)", stacklevel=2)
-    rng = np.random.default_rng(0)
-    return [{name: rng.standard_normal(shape_of(arg)).astype(np.float32) for name, arg in zip(names, fn.args)}]
+    return [random_inputs({name: shape_of(arg) for name, arg in zip(names, fn.args)}, seed=0)]
 
 
 def observed_ranges(module: ModuleOp, weights: WeightStore, samples: list[dict[str, np.ndarray]]) -> dict:
@@ -172,4 +179,6 @@ class QuantizePass(ModulePass):
         ranges = observed_ranges(op, weights, calibration_inputs(fns[0], given))
         for layer in layers:
             low, high = ranges[layer]
-            quantize_layer(layer, ActivationQuant.calibrated(low, high, arch.input_bits), arch, weights)
+            name = layer.attributes.get(graph.LAYER_ATTR)
+            label = f"{layer.name} \"{name.data}\"" if name is not None else layer.name
+            quantize_layer(layer, ActivationQuant.calibrated(low, high, arch.input_bits, label), arch, weights)

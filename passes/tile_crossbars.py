@@ -36,7 +36,7 @@ from cimc.context import weights_of
 from cimc.dialects import graph, xbar
 from cimc.dialects.shapes import ints, is_known, numel, shape_of, tensor
 from cimc.errors import CimcError
-from cimc.numerics import slices
+from cimc.numerics import holds_int_weights, input_offset, slices, weight_qmax
 from cimc.weights import WeightStore, weight_matrix
 
 
@@ -50,10 +50,6 @@ class _Int:
 
     arch: Arch
     weights: WeightStore
-
-    @property
-    def slices(self) -> int:
-        return slices(self.arch)
 
 
 @dataclass
@@ -112,17 +108,21 @@ class _TileBuilder:
         assert isinstance(weight.owner, graph.WeightOp)
         handle = weight.owner.handle.data
         wq = weight_matrix(mode.weights[handle])
-        qmax = 2 ** (mode.arch.weight_bits - 1) - 1
-        if not (np.array_equal(wq, np.rint(wq)) and np.abs(wq).max(initial=0) <= qmax):
+        if not holds_int_weights(wq, mode.arch.weight_bits):
+            qmax = weight_qmax(mode.arch.weight_bits)
             raise CimcError(f"tile-crossbars: weight '{handle}' of an int layer must hold integers in "
                             f"[-{qmax}, {qmax}] (weight_bits = {mode.arch.weight_bits}); run quantize first")
-        offset = 2 ** (source.bits.value.data - 1) if source.signed is not None else 0
+        offset = input_offset(source.bits.value.data, source.signed is not None)
+        column_sums = wq.sum(axis=0, dtype=np.float64)
+        if offset and np.abs(column_sums).max(initial=0) >= 2**24:
+            raise CimcError(f"tile-crossbars: a column of weight '{handle}' sums to 2^24 or more, so its offset "
+                            "correction is not exact in float32; use fewer weight_bits or an unsigned input")
         k, n = xbar.matrix_shape(shape_of(weight))
-        pixels, n_group, width = shape_of(matrix)[0], n // groups, 2 * mode.slices
+        pixels, n_group, width = shape_of(matrix)[0], n // groups, 2 * slices(mode.arch)
         tiles = []
 
         def bands(group: int, rows: tuple[int, int], cols: tuple[int, int], packed: int) -> None:
-            for s in range(mode.slices):
+            for s in range(slices(mode.arch)):
                 for polarity in (1, -1):
                     tiles.append(self.add(xbar.MvmOp(matrix, weight, group, rows, cols, tensor([pixels, cols[1] - cols[0]]),
                                                      groups=packed, cell=(s, polarity, offset))))
@@ -140,7 +140,7 @@ class _TileBuilder:
         if not offset:
             return product
         # the DACs saw q + offset: take offset * (column sums of Wq) back off
-        correction = -offset * wq.sum(axis=0, dtype=np.float64) + 0.0  # + 0.0: no -0.0
+        correction = -offset * column_sums + 0.0  # + 0.0: no -0.0
         corr = self.add(graph.WeightOp(mode.weights.add(f"{handle}.offset_correction", correction), tensor([n])))
         return self.add(graph.AddOp.create(operands=[product, corr], result_types=[product.type]))
 

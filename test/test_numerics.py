@@ -61,7 +61,8 @@ def test_int_layer_is_bit_exact_with_the_fake_quant_reference(arch, kind, channe
     channels = channels * group
     rng = np.random.default_rng(seed)
     model, x = layer_model(kind, rng, channels, out, kernel, group, size, signed)
-    calibration = [x]
+    # calibrated on another draw, so some test inputs fall outside the range and clip
+    calibration = [{"x": (x["x"] * rng.uniform(0.3, 1.0)).astype(np.float32)}]
     program = cimc.compile(model, arch=arch, calibration=calibration)
     expected = fake_quant_outputs(model, arch, x, calibration)["y"]
     actual = program.run(x)["y"]
@@ -69,6 +70,35 @@ def test_int_layer_is_bit_exact_with_the_fake_quant_reference(arch, kind, channe
     np.testing.assert_array_equal(actual, expected)
     serial = Executable(program.image, bit_serial=True).run(x)["y"]
     np.testing.assert_array_equal(serial, expected)
+
+
+def test_int_gemm_matches_hand_written_quantization():
+    """The whole scheme written out in numpy, independently of the quantize pass."""
+    rng = np.random.default_rng(5)
+    model, x = layer_model("gemm", rng, 300, 20, 1, 1, 3, True)
+    calibration = [{"x": rng.standard_normal((3, 300)).astype(np.float32)}]
+    w = numpy_helper.to_array(model.graph.initializer[0]).astype(np.float64)
+    b = numpy_helper.to_array(model.graph.initializer[1])
+    s_x = np.float32(np.abs(calibration[0]["x"]).max() / 127)
+    s_w = (np.abs(w).max(axis=0) / 127).astype(np.float32)
+    wq = np.clip(np.rint(w / s_w), -127, 127)
+    q = np.clip(np.rint(x["x"].astype(np.float64) / s_x), -127, 127)
+    expected = (q @ wq) * (s_x * s_w).astype(np.float64) + b
+    actual = cimc.compile(model, arch=cimc.Arch(precision="int"), calibration=calibration).run(x)["y"]
+    np.testing.assert_array_equal(actual, expected)
+    assert np.abs(q).max() == 127  # the test input clips: it goes past the calibrated range
+
+
+def test_wide_arch_stays_exact_cycle_by_cycle():
+    """Column sums of one cycle up to 511 * 255 * 255 > 2^24 run in float64."""
+    arch = cimc.Arch(precision="int", xbar_rows=512, xbar_cols=64, cell_bits=8, weight_bits=16, input_bits=16,
+                     dac_bits=8)
+    rng = np.random.default_rng(1)
+    model, x = layer_model("gemm", rng, 600, 3, 1, 1, 2, True)
+    program = cimc.compile(model, arch=arch, calibration=[x])
+    expected = fake_quant_outputs(model, arch, x, [x])["y"]
+    np.testing.assert_array_equal(Executable(program.image, bit_serial=True).run(x)["y"], expected)
+    np.testing.assert_array_equal(program.run(x)["y"], expected)
 
 
 def test_fake_quant_reference_is_close_to_float():
@@ -189,6 +219,13 @@ def test_int_program_survives_save_and_load(tmp_path):
 
 def test_calibration_errors_are_clear():
     model = models.lenet5()
+    shape = model_inputs(model)["input"]
+    with pytest.raises(cimc.CimcError, match="the input of graph.conv \"conv1\" takes non-finite values"):
+        cimc.compile(model, arch=cimc.Arch(precision="int"), calibration=[{"input": np.full(shape, np.nan)}])
+    with pytest.raises(cimc.CimcError, match="the calibration list is empty"):
+        cimc.compile(model, arch=cimc.Arch(precision="int"), calibration=[])
+    with pytest.raises(cimc.CimcError, match="a calibration sample is a dict"):
+        cimc.compile(model, arch=cimc.Arch(precision="int"), calibration=[np.zeros(shape)])
     with pytest.raises(cimc.CimcError, match="calibration input 'input' has shape \\[2, 2\\]"):
         cimc.compile(model, arch=cimc.Arch(precision="int"), calibration=[{"input": np.zeros((2, 2))}])
     with pytest.raises(cimc.CimcError, match="lacks input"):
@@ -218,3 +255,21 @@ def test_column_ranges_survive_the_binary(tmp_path):
     program.save(tmp_path / "p.cimb")
     loaded = cimc.Program.load(tmp_path / "p.cimb")
     np.testing.assert_array_equal(loaded.run(x)["fc3"], program.run(x)["fc3"])
+
+
+def test_offset_correction_beyond_float32_is_refused():
+    """16-bit weights all at +qmax over 600 rows: column sums of 32767 * 600 > 2^24."""
+    rng = np.random.default_rng(2)
+    model, x = layer_model("gemm", rng, 600, 2, 1, 1, 1, True)
+    model.graph.initializer[0].CopyFrom(numpy_helper.from_array(np.ones((600, 2), np.float32), "w"))
+    with pytest.raises(cimc.CimcError, match="sums to 2\\^24 or more"):
+        cimc.compile(model, arch=cimc.Arch(precision="int", weight_bits=16, cell_bits=4, xbar_rows=256),
+                     calibration=[x])
+
+
+def test_adc_calibration_ignores_extra_calibration_keys():
+    model = models.lenet5()
+    x = random_inputs(model_inputs(model), seed=2)
+    program = cimc.compile(model, arch=cimc.Arch(precision="int", adc_bits=6, adc_range="column"),
+                           calibration=[{**x, "unused": np.zeros(3)}])
+    assert np.isfinite(program.run(x)["fc3"]).all()

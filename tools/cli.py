@@ -97,14 +97,14 @@ def cmd_verify(args: argparse.Namespace) -> None:
     fake-quant reference, bit for bit, and onnxruntime by cosine (int with a lossless ADC)."""
     model = load_model(args.model)
     arch = _arch(args.arch)
+    if arch.precision == "int" and arch.adc_bits is not None:
+        raise CimcError("verify compares int programs with a lossless ADC (adc_bits none) with the fake-quant "
+                        "reference; a lossy ADC has no exact reference")
     calibration = _calibration(args.calibration)
     program = compile(model, arch=arch, calibration=calibration)
     inputs = random_inputs(program.inputs, args.seed)
     reference = onnxruntime_outputs(model, inputs)
     if arch.precision == "int":
-        if arch.adc_bits is not None:
-            raise CimcError("verify compares int programs with a lossless ADC (adc_bits none) with the fake-quant "
-                            "reference; a lossy ADC has no exact reference")
         expected = fake_quant_outputs(model, arch, inputs, calibration)
         for name, value in program.run(inputs).items():
             if not np.array_equal(value, expected[name]):
@@ -148,7 +148,8 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--arch")
     v.add_argument("--calibration", action="append", default=[], metavar="FILE.npz")
     v.add_argument("--seed", type=int, default=0)
-    v.add_argument("--tolerance", type=float, default=1e-4, help="max error relative to max |reference|")
+    v.add_argument("--tolerance", type=float, default=1e-4,
+                   help="fp32: max error relative to max |reference| (int programs must match bit for bit)")
     v.set_defaults(run=cmd_verify)
     s = sub.add_parser("report", help="print what a .cimb costs")
     s.add_argument("binary")

@@ -71,7 +71,7 @@ builtin.module attributes {cimc.arch = {precision = "int", input_bits = 1 : i64}
   }
 }
 
-// CHECK: quantize: input_bits = 1 cannot represent a signed tensor
+// CHECK: quantize: the input of graph.gemm is signed, and input_bits = 1 cannot represent it
 
 // -----
 
