@@ -124,7 +124,7 @@ class Program:
         self.image = image
         self._raw = raw
         self._executable: Executable | None = None
-        self._noise: Noise | None = None
+        self._settings: tuple[Noise | None, bool] = (None, False)
 
     @property
     def raw(self) -> bytes:
@@ -147,13 +147,15 @@ class Program:
         """The model's outputs: ONNX name -> shape."""
         return {name: shape for name, (_, shape) in self.image.io_bindings(outputs=True).items()}
 
-    def run(self, inputs: Mapping[str, np.ndarray], noise: Noise | None = None) -> dict[str, np.ndarray]:
+    def run(self, inputs: Mapping[str, np.ndarray], noise: Noise | None = None,
+            poison: bool = False) -> dict[str, np.ndarray]:
         """Outputs keyed by ONNX output name for inputs keyed by ONNX input name; `noise`
-        perturbs the int crossbars' cells (deterministic for its seed)."""
+        perturbs the int crossbars' cells (deterministic for its seed); `poison` fills every
+        buffer with NaN outside its live range (a debug mode for the memory plan)."""
         if noise is not None and not isinstance(noise, Noise):
             raise CimcError(f"noise must be a cimc.Noise, not {type(noise).__name__}")
-        if self._executable is None or self._noise != noise:
-            self._executable, self._noise = Executable(self.image, noise), noise
+        if self._executable is None or self._settings != (noise, poison):
+            self._executable, self._settings = Executable(self.image, noise, poison=poison), (noise, poison)
         return self._executable.run(inputs)
 
     def report(self) -> Report:

@@ -47,12 +47,15 @@ class Executable:
     """
 
     def __init__(self, image: BinaryImage, noise: Noise | None = None, bit_serial: bool = False,
-                 adc_peaks: dict[int, np.ndarray] | None = None):
+                 adc_peaks: dict[int, np.ndarray] | None = None, poison: bool = False):
         """`noise` perturbs the crossbar cells (int crossbars only); `bit_serial` runs every
         int MVM cycle by cycle through the ADC model even when the ADC is lossless, where one
         exact integer product gives the same result faster (for checking that claim).
         `adc_peaks` makes a calibration run: lossless ADCs, and each crossbar's largest
-        column sums (per physical column) recorded into the dict by crossbar id."""
+        column sums (per physical column) recorded into the dict by crossbar id.
+        `poison` is a debug mode for the memory plan: memory starts as NaN and every buffer is
+        filled with NaN after the last instruction of its live range, so a read of a buffer
+        outside its lifetime (a planner or lowering bug) shows as NaN in the outputs."""
         image.check_accesses(lambda why: CimcError(f"cannot run the image: {why}"))
         arch = image.arch
         if noise is not None and not noise.is_ideal and arch.precision != "int":
@@ -98,13 +101,20 @@ class Executable:
         # concurrent runs of one program from sharing it
         self.memory = np.zeros(image.memory_bytes // ELEMENT_BYTES, np.float64 if arch.precision == "int" else np.float32)
         self.lock = threading.Lock()
+        self.poison = poison
+        dying: dict[int, list[tuple[int, int]]] = {}
+        kept = {int(b["buffer"]) for b in image.bindings if b["output"]}
+        for i, row in enumerate(image.buffers):
+            if row["weight"] == 0xFFFFFFFF and i not in kept:  # consts and outputs stay
+                start = int(row["addr"]) // ELEMENT_BYTES
+                dying.setdefault(int(row["last"]), []).append((start, start + int(row["size"]) // ELEMENT_BYTES))
         self.program = []
-        for word in image.instructions:
+        for index, word in enumerate(image.instructions):
             op, arg, views = self.prepare(word)
             arrays = [as_strided(self.memory[offset:], shape, strides) for offset, shape, strides in views]
             if op is cim.ReduceOp:
                 arg = self.window_reduction(arg, arrays[1])
-            self.program.append((op, arg, arrays))
+            self.program.append((op, arg, arrays, dying.get(index, []) if poison else []))
 
     def window_reduction(self, arg: tuple, src: np.ndarray) -> tuple:
         """A reduction as a running ufunc over one shifted view per point: many times faster
@@ -155,12 +165,13 @@ class Executable:
     def run(self, inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         with self.lock:
             memory = self.memory
-            memory.fill(0)
+            memory.fill(np.nan if self.poison else 0)
             for addr, data in self.consts:
                 memory[addr: addr + data.size] = data
             self.write_inputs(memory, inputs)
             digits_source = None
-            for op, arg, (dst, *srcs) in self.program:
+            outputs = {name: (addr, addr + int(np.prod(shape))) for name, (addr, shape) in self.outputs.items()}
+            for op, arg, (dst, *srcs), dead in self.program:
                 if op is not cim.MvmOp:
                     digits_source = None  # memory may change: split inputs afresh
                 if op is cim.CopyOp:
@@ -193,8 +204,10 @@ class Executable:
                     dst[...] = kind(srcs[0], axis=axes)
                 else:
                     dst[...] = arg(*srcs)
-            return {name: memory[addr: addr + int(np.prod(shape))].reshape(shape).copy()
-                    for name, (addr, shape) in self.outputs.items()}
+                for start, end in dead:
+                    memory[start:end] = np.nan
+            return {name: memory[start:end].reshape(self.outputs[name][1]).copy()
+                    for name, (start, end) in outputs.items()}
 
     def input_digits(self, codes: np.ndarray) -> np.ndarray:
         """The DAC inputs of every cycle: digit t (base 2^dac_bits) of each code, stacked."""
@@ -292,3 +305,22 @@ def memory_lower_bound(image: BinaryImage) -> int:
     np.add.at(delta, b["last"].astype(np.int64) + 1, -b["size"].astype(np.int64))
     return int(np.cumsum(delta).max())
 
+
+
+def check_memory_plan(image: BinaryImage) -> None:
+    """The independent check of a memory plan: no two buffers whose live ranges overlap share
+    a byte. CimcError naming the first such pair."""
+    b = image.buffers
+    if not len(b):
+        return
+    order = np.argsort(b["addr"], kind="stable")
+    starts, ends = b["addr"][order].astype(np.int64), (b["addr"] + b["size"])[order].astype(np.int64)
+    first, last = b["first"][order].astype(np.int64), b["last"][order].astype(np.int64)
+    # pairs (i, j), i before j by address, whose address ranges overlap: j starts before i ends
+    for i in range(len(order)):
+        j = np.arange(i + 1, np.searchsorted(starts, ends[i], side="left"))
+        clash = j[(first[j] <= last[i]) & (first[i] <= last[j])]
+        if len(clash):
+            a, c = int(order[i]), int(order[clash[0]])
+            raise CimcError(f"memory plan: buffers '{image.string(int(b['name'][a]))}' and "
+                            f"'{image.string(int(b['name'][c]))}' are live together at overlapping addresses")

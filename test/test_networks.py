@@ -10,15 +10,18 @@ import pytest
 
 import cimc
 from cimc import models, zoo
+from cimc.interpreter import check_memory_plan
 from cimc.reference import fake_quant_outputs, onnxruntime_outputs, relative_error
 
 
 
 def check(model, arch: cimc.Arch) -> cimc.Program:
+    """Compile, check the memory plan, run with dead buffers poisoned, compare with onnxruntime."""
     program = cimc.compile(model, arch=arch)
+    check_memory_plan(program.image)
     inputs = zoo.zoo_input(model, seed=1)
     reference = onnxruntime_outputs(model, inputs)
-    outputs = program.run(inputs)
+    outputs = program.run(inputs, poison=True)
     assert outputs.keys() == reference.keys()
     for name, ref in reference.items():
         error = relative_error(outputs[name], ref)
@@ -39,8 +42,9 @@ def test_network_int_is_bit_exact_with_fake_quant_and_close_to_onnxruntime(name)
     arch = cimc.Arch(precision="int")
     calibration = [zoo.zoo_input(model, seed=10)]
     program = cimc.compile(model, arch=arch, calibration=calibration)
+    check_memory_plan(program.image)
     inputs = zoo.zoo_input(model, seed=1)
-    outputs = program.run(inputs)
+    outputs = program.run(inputs, poison=True)
     expected = fake_quant_outputs(model, arch, inputs, calibration)
     reference = onnxruntime_outputs(model, inputs)
     for key, ref in reference.items():

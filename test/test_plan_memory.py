@@ -10,7 +10,9 @@ from hypothesis import strategies as st
 import cimc
 from cimc import models
 from cimc.binary import BinaryImage
-from cimc.interpreter import memory_lower_bound
+from cimc.errors import CimcError
+from cimc.interpreter import Executable, check_memory_plan, memory_lower_bound
+from cimc.reference import model_inputs, random_inputs
 from cimc.passes.plan_memory import greedy_by_size
 
 
@@ -65,3 +67,32 @@ def test_compiled_plans_are_valid(build):
 def test_memory_limit_is_enforced():
     with pytest.raises(cimc.CimcError, match="plan-memory: the program needs .* bytes of global memory, the arch has 4096"):
         cimc.compile(models.lenet5(), arch=cimc.Arch(global_memory_bytes=4096))
+
+
+def test_checker_finds_buffers_live_together_at_one_address():
+    image = cimc.compile(models.lenet5()).image
+    check_memory_plan(image)
+    buffers = image.buffers.copy()
+    # two activations live at one instruction (the conv's matrix and its NCHW result)
+    live = [i for i in range(len(buffers)) if buffers["kind"][i] == 1]
+    a, b = next((i, j) for i in live for j in live if i != j and buffers["first"][j] <= buffers["last"][i]
+                and buffers["first"][i] <= buffers["last"][j])
+    buffers["addr"][b] = buffers["addr"][a]
+    broken = BinaryImage(**{**{f: getattr(image, f) for f in image.__dataclass_fields__}, "buffers": buffers})
+    with pytest.raises(CimcError, match="are live together at overlapping addresses"):
+        check_memory_plan(broken)
+
+
+def test_poisoning_shows_a_read_outside_a_lifetime():
+    """A buffer whose recorded live range ends too early is NaN when read again."""
+    model = models.lenet5()
+    image = cimc.compile(model).image
+    x = random_inputs(model_inputs(model), seed=1)
+    clean = Executable(image, poison=True).run(x)["fc3"]
+    np.testing.assert_array_equal(clean, Executable(image).run(x)["fc3"])
+    buffers = image.buffers.copy()
+    used_twice = next(i for i in range(len(buffers)) if buffers["kind"][i] == 1 and buffers["last"][i] > buffers["first"][i])
+    buffers["last"][used_twice] = buffers["first"][used_twice]
+    broken = BinaryImage(**{**{f: getattr(image, f) for f in image.__dataclass_fields__}, "buffers": buffers})
+    assert np.isnan(Executable(broken, poison=True).run(x)["fc3"]).all()
+    np.testing.assert_array_equal(Executable(broken).run(x)["fc3"], clean)  # unpoisoned, the bug hides
