@@ -22,14 +22,15 @@ from xdsl.ir import Block, Region, SSAValue
 
 from cimc.arch import Arch
 from cimc.dialects import cim
-from cimc.dialects.cim import ELEMENT_BYTES, MAX_LOOPS
+from cimc.dialects.cim import BUDGET_ATTR, ELEMENT_BYTES, MAX_LOOPS
 from cimc.dialects.shapes import ints, span
 from cimc.errors import CimcError
 from cimc.numerics import physical_width, slices
 from cimc.weights import WeightStore, tile_matrix, weight_matrix
 
 MAGIC = b"CIMB"
-VERSION = 3  # 2: unary kinds with parameters (imm, imm2), binary min/div, packed crossbars; 3: int crossbars
+VERSION = 4  # 2: unary kinds with parameters (imm, imm2), binary min/div, packed crossbars; 3: int crossbars;
+# 4: replicated MVMs, crossbar slots and cim.program (reload), the stream's schedule and crossbar budget
 HEADER = struct.Struct("<4sHH8s32sQQ")  # magic, version, sections, arch fingerprint, sha256, file size, memory
 SECTION = struct.Struct("<4s4xQQ")  # tag, offset, length
 ALIGN = 16
@@ -37,22 +38,26 @@ NO_STRING = 0xFFFFFFFF
 MAX_ADDRESS = 2**32
 
 INSTRUCTION = np.dtype([
-    ("opcode", "u1"), ("subop", "u1"), ("flags", "u1"), ("reduce", "u1"), ("pattern", "<u2"), ("reserved0", "<u2"),
+    ("opcode", "u1"), ("subop", "u1"), ("flags", "u1"), ("reduce", "u1"), ("pattern", "<u2"), ("replicas", "<u2"),
     ("dst", "<u4"), ("src0", "<u4"), ("src1", "<u4"), ("xbar", "<u4"), ("imm", "<f4"), ("imm2", "<f4")])
 PATTERN = np.dtype([("rank", "<u4"), ("counts", "<u4", (MAX_LOOPS,)), ("strides", "<i4", (3, MAX_LOOPS))])
 CROSSBAR = np.dtype([("id", "<u4"), ("core", "<u4"), ("rows", "<u4"), ("cols", "<u4"), ("first", "<u4"),
-                     ("width", "<u4"), ("data", "<u8"), ("adc_range", "<u8")])
+                     ("width", "<u4"), ("data", "<u8"), ("adc_range", "<u8"), ("slot", "<u4"), ("reserved", "<u4")])
 """rows x cols is the stored matrix (input rows x weight columns). An int crossbar (precision
 "int") stores its integer weights and holds physical columns [first, first + width) of their
 n-major cell layout (cimc.numerics); an fp32 one has first 0 and width = cols. `adc_range`
 points at `width` float32 calibrated ADC ranges, one per physical column, or is NO_DATA
-(the full scale)."""
+(the full scale). `slot` is the crossbar's place on its core when crossbars take turns
+(reprogrammed by cim.program), else NO_SLOT."""
 NO_DATA = 2**64 - 1
+NO_SLOT = 0xFFFFFFFF
 BUFFER = np.dtype([("addr", "<u8"), ("size", "<u8"), ("first", "<u4"), ("last", "<u4"), ("kind", "<u4"),
                    ("name", "<u4"), ("weight", "<u4"), ("reserved", "<u4"), ("data", "<u8")])
 LAYER = np.dtype([("first", "<u4"), ("count", "<u4"), ("name", "<u4"), ("reserved", "<u4")])
 BINDING = np.dtype([("output", "<u4"), ("buffer", "<u4"), ("name", "<u4"), ("rank", "<u4"), ("dims", "<u4", (8,))])
-STREAM = np.dtype([("core", "<u4"), ("first", "<u4"), ("count", "<u4"), ("reserved", "<u4")])
+STREAM = np.dtype([("core", "<u4"), ("first", "<u4"), ("count", "<u4"), ("schedule", "<u4"), ("budget", "<u4"),
+                   ("reserved", "<u4")])
+"""`schedule` indexes cim.SCHEDULES; `budget` is the crossbar budget replication had (0: not given)."""
 
 FLAG_ACC = 1
 OPCODES = {op.OPCODE: op for op in cim.INSTRUCTIONS}
@@ -245,8 +250,26 @@ class BinaryImage:
             if elements * ELEMENT_BYTES > int(b["size"][row["buffer"]]) or (row["dims"][: row["rank"]] < 1).any():
                 raise corrupt("an I/O binding's shape does not fit its buffer")
         mvm = inst["opcode"] == cim.MvmOp.OPCODE
-        if mvm.any() and not set(inst["xbar"][mvm].tolist()) <= set(self.crossbars["id"].tolist()):
+        program = inst["opcode"] == cim.ProgramOp.OPCODE
+        if (inst["replicas"][~mvm] != 0).any():
+            raise corrupt("an instruction other than an MVM has replicas")
+        replicas = inst["replicas"][mvm].astype(np.int64)
+        if (replicas < 1).any() or (replicas > pat["counts"][inst["pattern"][mvm], 0]).any():
+            raise corrupt("an MVM has replicas outside 1..its first loop count")
+        if (pat["rank"][inst["pattern"][program]] != 1).any():
+            raise corrupt("a cim.program has more than one loop")
+        ids = set(self.crossbars["id"].tolist())
+        used = [range(int(w["xbar"]), int(w["xbar"]) + int(n)) for w, n in zip(inst[mvm], replicas)]
+        if not all(set(r) <= ids for r in used):
             raise corrupt("an MVM names a crossbar that does not exist")
+        slotted = set(self.crossbars["id"][self.crossbars["slot"] != NO_SLOT].tolist())
+        written = [range(int(w["xbar"]), int(w["xbar"]) + int(pat["counts"][w["pattern"], 0])) for w in inst[program]]
+        if not all(set(r) <= slotted for r in written):
+            raise corrupt("a cim.program names a crossbar that does not exist or has no slot")
+        if ((self.crossbars["slot"] != NO_SLOT) & (self.crossbars["slot"] >= self.arch.xbars_per_core)).any():
+            raise corrupt("a crossbar's slot is beyond its core's xbars_per_core")
+        if len(self.streams) == 1 and int(self.streams[0]["schedule"]) >= len(cim.SCHEDULES):
+            raise corrupt("the stream has an unknown schedule")
         offsets = inst["imm"][mvm]
         if (offsets < 0).any() or (offsets != np.rint(offsets)).any() or (
                 self.arch.precision != "int" and (offsets != 0).any()):
@@ -286,7 +309,7 @@ def _aligned(n: int) -> int:
 
 
 def operand_count(op: type[cim.InstructionOp]) -> int:
-    return {cim.FillOp: 1, cim.BinaryOp: 3}.get(op, 2)
+    return {cim.FillOp: 1, cim.BinaryOp: 3, cim.ProgramOp: 0}.get(op, 2)
 
 
 class _Strings:
@@ -336,6 +359,7 @@ def encode(module: ModuleOp, weights: WeightStore, verify: bool = True) -> Binar
     strings, data = _Strings(), _Data()
 
     crossbar_rows = []
+    contents_at: dict[tuple, int] = {}
     for decl in cim.crossbars(module).values():
         (r0, r1), (c0, c1) = ints(decl.rows), ints(decl.cols)
         weight = weights[decl.weight.data]
@@ -352,7 +376,6 @@ def encode(module: ModuleOp, weights: WeightStore, verify: bool = True) -> Binar
         elif arch.precision == "int":
             raise CimcError(f"encode: crossbar {decl.id.value.data} is not an int crossbar (no slices) but the arch "
                             "has precision int")
-        contents = tile_matrix(weight, (r0, r1), decl.weight_cols, decl.group_count)
         adc_range = NO_DATA
         if decl.adc_range is not None:
             ranges = weights[decl.adc_range.data]
@@ -360,8 +383,14 @@ def encode(module: ModuleOp, weights: WeightStore, verify: bool = True) -> Binar
                 raise CimcError(f"encode: crossbar {decl.id.value.data} has {width} physical columns but "
                                 f"{ranges.size} ADC ranges in '{decl.adc_range.data}'")
             adc_range = data.add(ranges)
-        crossbar_rows.append((decl.id.value.data, decl.core.value.data, *contents.shape, first, width,
-                              data.add(contents), adc_range))
+        # replicas hold the same weights: their contents are stored once
+        key = (decl.weight.data, (r0, r1), decl.weight_cols, decl.group_count)
+        if key not in contents_at:
+            contents_at[key] = data.add(tile_matrix(weight, (r0, r1), decl.weight_cols, decl.group_count))
+        rows, cols = decl.group_count * (r1 - r0), decl.weight_cols[1] - decl.weight_cols[0]
+        slot = NO_SLOT if decl.slot is None else decl.slot.value.data
+        crossbar_rows.append((decl.id.value.data, decl.core.value.data, rows, cols, first, width,
+                              contents_at[key], adc_range, slot, 0))
 
     lifetimes = cim.buffer_lifetimes(stream)
     allocs = list(lifetimes)
@@ -418,10 +447,16 @@ def encode(module: ModuleOp, weights: WeightStore, verify: bool = True) -> Binar
         buffers=np.array(buffer_rows, BUFFER),
         layers=np.array(layers, LAYER),
         bindings=np.array(bindings, BINDING),
-        streams=np.array([(stream.core.value.data, 0, len(words), 0)], STREAM),
+        streams=np.array([(stream.core.value.data, 0, len(words), cim.SCHEDULES.index(stream.schedule_mode),
+                           _budget(module), 0)], STREAM),
         strings=bytes(strings.data),
         data=data.join(),
     )
+
+
+def _budget(module: ModuleOp) -> int:
+    attr = module.attributes.get(BUDGET_ATTR)
+    return attr.value.data if isinstance(attr, IntegerAttr) else 0
 
 
 def _padded(values) -> tuple[int, ...]:
@@ -444,13 +479,17 @@ def _encode_instruction(inst: cim.InstructionOp, patterns: dict[tuple, int]) -> 
     subop = inst.subop if isinstance(inst, cim.KindOp) else 0
     flags = FLAG_ACC if isinstance(inst, cim.MvmOp) and inst.acc is not None else 0
     reduce = inst.reduced if isinstance(inst, cim.ReduceOp) else 0
-    xbar = inst.xbar_id if isinstance(inst, cim.MvmOp) else 0
+    xbar = inst.xbar.value.data if isinstance(inst, (cim.MvmOp, cim.ProgramOp)) else 0
+    replicas = inst.replica_count if isinstance(inst, cim.MvmOp) else 0
+    if replicas > 0xFFFF:
+        raise CimcError(f"encode: an MVM over {replicas} replicas is more than 65535")
     imm, imm2 = inst.params if isinstance(inst, cim.UnaryOp) else (0.0, 0.0)
     if isinstance(inst, cim.MvmOp):
         imm = float(inst.input_offset)
     if isinstance(inst, cim.FillOp):
         imm = inst.value.value.data
-    return (inst.OPCODE, subop, flags, reduce, pattern, 0, addresses[0], addresses[1], addresses[2], xbar, imm, imm2)
+    return (inst.OPCODE, subop, flags, reduce, pattern, replicas, addresses[0], addresses[1], addresses[2], xbar, imm,
+            imm2)
 
 
 # -- decoding ---------------------------------------------------------------------------------------
@@ -476,14 +515,19 @@ def decode(image: BinaryImage) -> tuple[ModuleOp, WeightStore]:
         stream.add_op(alloc)
         allocs.append(alloc)
     # crossbar contents are not named in the binary: handles of their own, clear of the consts'
+    handles: dict[int, str] = {}  # replicas share their contents, and so a handle
     for i, row in enumerate(image.crossbars):
-        handle = weights.add(f"xbar.{int(row['id'])}", image.crossbar_matrix(i))
+        if int(row["data"]) not in handles:
+            handles[int(row["data"])] = weights.add(f"xbar.{int(row['id'])}", image.crossbar_matrix(i))
+        handle = handles[int(row["data"])]
         first, width = int(row["first"]), int(row["width"])
         int_slices = slices(image.arch) if image.arch.precision == "int" else None
         ranges = image.adc_ranges(i)
         range_handle = None if ranges is None else weights.add(f"xbar.{int(row['id'])}.adc_range", ranges)
+        slot = None if int(row["slot"]) == NO_SLOT else int(row["slot"])
         module.body.block.add_op(cim.CrossbarOp(int(row["id"]), int(row["core"]), handle, (0, int(row["rows"])),
-                                                (first, first + width), slices=int_slices, adc_range=range_handle))
+                                                (first, first + width), slices=int_slices, adc_range=range_handle,
+                                                slot=slot))
 
     def binding(row) -> cim.InputOp | cim.OutputOp:
         op = cim.OutputOp if row["output"] else cim.InputOp
@@ -502,8 +546,13 @@ def decode(image: BinaryImage) -> tuple[ModuleOp, WeightStore]:
     for row in image.bindings:
         if row["output"]:
             stream.add_op(binding(row))
-    module.body.block.add_op(cim.StreamOp.create(properties={"core": IntegerAttr(int(image.streams[0]["core"]), i64)},
-                                                 regions=[Region(stream)]))
+    record = image.streams[0]
+    properties = {"core": IntegerAttr(int(record["core"]), i64)}
+    if int(record["schedule"]):
+        properties["schedule"] = StringAttr(cim.SCHEDULES[int(record["schedule"])])
+    if int(record["budget"]):
+        module.attributes[BUDGET_ATTR] = IntegerAttr(int(record["budget"]), i64)
+    module.body.block.add_op(cim.StreamOp.create(properties=properties, regions=[Region(stream)]))
     return module, weights
 
 
@@ -523,7 +572,10 @@ def _decode_instruction(image: BinaryImage, index: int, allocs: list[cim.AllocOp
     if op is cim.FillOp:
         return cim.FillOp(refs[0], float(word["imm"]), loops)
     if op is cim.MvmOp:
-        return cim.MvmOp(int(word["xbar"]), refs[0], refs[1], loops, bool(word["flags"] & FLAG_ACC), int(word["imm"]))
+        return cim.MvmOp(int(word["xbar"]), refs[0], refs[1], loops, bool(word["flags"] & FLAG_ACC), int(word["imm"]),
+                         int(word["replicas"]))
+    if op is cim.ProgramOp:
+        return cim.ProgramOp(int(word["xbar"]), loops[0])
     if op is cim.UnaryOp:
         return cim.UnaryOp(kind(), refs[0], refs[1], loops, float(word["imm"]), float(word["imm2"]))
     if op is cim.BinaryOp:

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from cimc.binary import FLAG_ACC, OPCODES, BinaryImage, operand_count
+from cimc.binary import FLAG_ACC, NO_SLOT, OPCODES, BinaryImage, operand_count
 from cimc.dialects import cim
 from cimc.dialects.cim import ELEMENT_BYTES
 from cimc.dialects.shapes import span
@@ -69,30 +69,25 @@ class Executable:
         # noise: float32 holds them exactly below 2^24 (and is twice as fast)
         largest_sum = arch.xbar_rows * (2 ** arch.dac_bits - 1) * (2 ** arch.cell_bits - 1)
         self.sum_dtype = np.float32 if largest_sum < 2**24 else np.float64
+        ideal = noise is None or noise.is_ideal
+        cells_read = arch.adc_bits is not None or bit_serial
+        shared: dict[tuple[int, int, int], tuple] = {}  # replicas hold the same weights: prepared once
         for i, row in enumerate(image.crossbars):
-            ident, matrix = int(row["id"]), image.crossbar_matrix(i)
+            ident, first, width = int(row["id"]), int(row["first"]), int(row["width"])
+            key = (int(row["data"]), first, width)
+            if ideal and key in shared:
+                matrix, levels, shifts = shared[key]
+            else:
+                matrix, levels, shifts = self.prepare_crossbar(i, noise, cells_read)
+                shared[key] = (matrix, levels, shifts)
             self.matrices[ident], self.cells[ident] = matrix, None
-            if arch.precision == "int":
-                if not holds_int_weights(matrix, arch.weight_bits):
-                    qmax = weight_qmax(arch.weight_bits)
-                    raise CimcError(f"cannot run the image: int crossbar {ident} holds weights that are not "
-                                    f"integers in [-{qmax}, {qmax}]")
-                first, width = int(row["first"]), int(row["width"])
-                ideal = noise is None or noise.is_ideal
-                cells_read = arch.adc_bits is not None or bit_serial
-                if ideal and not cells_read and (first, width) == (0, matrix.shape[1] * physical_width(arch)):
-                    # every cell of every weight column, exact: G @ F is the integer weights themselves
-                    self.matrices[ident] = matrix.astype(np.float64)
-                    continue
-                levels, shifts = program_cells(matrix, first, first + width, arch)
-                if noise is not None:
-                    levels = noise.apply(levels, ident, arch.cell_bits)
-                self.matrices[ident] = levels @ shifts
-                if cells_read:
-                    full_scale = image.adc_ranges(i)
-                    if full_scale is None:
-                        full_scale = float(arch.xbar_rows * (2 ** arch.dac_bits - 1) * (2 ** arch.cell_bits - 1))
-                    self.cells[ident] = (ident, levels.astype(self.sum_dtype), shifts, full_scale)
+            if levels is not None and cells_read:
+                full_scale = image.adc_ranges(i)
+                if full_scale is None:
+                    full_scale = float(arch.xbar_rows * (2 ** arch.dac_bits - 1) * (2 ** arch.cell_bits - 1))
+                self.cells[ident] = (ident, levels, shifts, full_scale)
+        # crossbars that take turns on a (core, slot): which one each MVM needs written there
+        self.slots = {int(x["id"]): (int(x["core"]), int(x["slot"])) for x in image.crossbars if x["slot"] != NO_SLOT}
         self.consts = [(int(row["addr"]) // ELEMENT_BYTES, image.buffer_data(i))
                        for i, row in enumerate(image.buffers) if row["weight"] != 0xFFFFFFFF]
         self.inputs = image.io_bindings(outputs=False)
@@ -115,6 +110,28 @@ class Executable:
             if op is cim.ReduceOp:
                 arg = self.window_reduction(arg, arrays[1])
             self.program.append((op, arg, arrays, dying.get(index, []) if poison else []))
+
+    def prepare_crossbar(self, index: int, noise: Noise | None, cells_read: bool) -> tuple:
+        """(matrix the fast path multiplies by, cell levels, shifts) of crossbar `index`; the
+        levels (None for fp32) feed the cycle-by-cycle ADC model."""
+        image, arch = self.image, self.image.arch
+        row = image.crossbars[index]
+        ident, matrix = int(row["id"]), image.crossbar_matrix(index)
+        if arch.precision != "int":
+            return matrix, None, None
+        if not holds_int_weights(matrix, arch.weight_bits):
+            qmax = weight_qmax(arch.weight_bits)
+            raise CimcError(f"cannot run the image: int crossbar {ident} holds weights that are not "
+                            f"integers in [-{qmax}, {qmax}]")
+        first, width = int(row["first"]), int(row["width"])
+        ideal = noise is None or noise.is_ideal
+        if ideal and not cells_read and (first, width) == (0, matrix.shape[1] * physical_width(arch)):
+            # every cell of every weight column, exact: G @ F is the integer weights themselves
+            return matrix.astype(np.float64), None, None
+        levels, shifts = program_cells(matrix, first, first + width, arch)
+        if noise is not None:
+            levels = noise.apply(levels, ident, arch.cell_bits)
+        return levels @ shifts, levels.astype(self.sum_dtype), shifts
 
     def window_reduction(self, arg: tuple, src: np.ndarray) -> tuple:
         """A reduction as a running ufunc over one shifted view per point: many times faster
@@ -146,11 +163,19 @@ class Executable:
                 strides.append(self.memory.itemsize)
             views.append((int(word[address]) // ELEMENT_BYTES, tuple(shape), tuple(strides)))
         if op is cim.MvmOp:
-            ident = int(word["xbar"])
+            ident, count = int(word["xbar"]), int(word["replicas"])
             spans = [span(offset, shape, [st // self.memory.itemsize for st in strides], 1)
                      for offset, shape, strides in views]
+            members = range(ident, ident + count)
+            # replicas with one matrix and no cycle-by-cycle model compute as one crossbar
+            split = [(self.matrices[m], self.cells[m]) for m in members]
+            if all(m is matrix and c is None for m, c in split):
+                split = []
             return op, (matrix, bool(word["flags"] & FLAG_ACC), float(word["imm"]), self.cells[ident],
-                        (views[1], float(word["imm"])), spans), views
+                        (views[1], float(word["imm"])), spans, split, -(-counts[0] // count),
+                        [m for m in members if m in self.slots]), views
+        if op is cim.ProgramOp:
+            return op, range(int(word["xbar"]), int(word["xbar"]) + counts[0]), views
         if op is cim.FillOp:
             return op, np.float32(word["imm"]), views
         if op is cim.ReduceOp:
@@ -169,45 +194,58 @@ class Executable:
             for addr, data in self.consts:
                 memory[addr: addr + data.size] = data
             self.write_inputs(memory, inputs)
-            digits_source = None
+            self.digits_source = None
+            held: dict[tuple[int, int], int] = {}  # (core, slot) -> the crossbar written there
             outputs = {name: (addr, addr + int(np.prod(shape))) for name, (addr, shape) in self.outputs.items()}
-            for op, arg, (dst, *srcs), dead in self.program:
+            for index, (op, arg, arrays, dead) in enumerate(self.program):
                 if op is not cim.MvmOp:
-                    digits_source = None  # memory may change: split inputs afresh
+                    self.digits_source = None  # memory may change: split inputs afresh
                 if op is cim.CopyOp:
-                    dst[...] = srcs[0]
+                    arrays[0][...] = arrays[1]
                 elif op is cim.FillOp:
-                    dst[...] = arg
+                    arrays[0][...] = arg
                 elif op is cim.MvmOp:
-                    matrix, acc, offset, cells, source, (dst_span, src_span) = arg
-                    inputs = srcs[0] + offset if offset else srcs[0]
-                    if cells is None:
-                        product = inputs @ matrix
-                    else:  # the crossbars of one row tile read the same inputs: split them once
-                        if digits_source != source:
-                            digits, digits_source, digits_span = self.input_digits(inputs), source, src_span
-                        product = self.bit_serial(digits, *cells)
-                        if dst_span[0] < digits_span[1] and digits_span[0] < dst_span[1]:
-                            digits_source = None  # this MVM writes over the inputs it split
-                    if acc:
-                        dst += product
-                    else:
-                        dst[...] = product
+                    for ident in arg[-1]:
+                        if held.get(self.slots[ident]) != ident:
+                            raise CimcError(f"instruction {index}: crossbar {ident} is read before a cim.program "
+                                            f"wrote it into core {self.slots[ident][0]} slot {self.slots[ident][1]}")
+                    self.mvm(arg, *arrays)
+                elif op is cim.ProgramOp:
+                    for ident in arg:
+                        held[self.slots[ident]] = ident
                 elif op is cim.ReduceOp and len(arg) == 3:
                     ufunc, count, points = arg
                     total = points[0].copy()
                     for point in points[1:]:
                         ufunc(total, point, out=total)
-                    dst[...] = total if count is None else total / count
+                    arrays[0][...] = total if count is None else total / count
                 elif op is cim.ReduceOp:
                     kind, axes = arg
-                    dst[...] = kind(srcs[0], axis=axes)
+                    arrays[0][...] = kind(arrays[1], axis=axes)
                 else:
-                    dst[...] = arg(*srcs)
+                    arrays[0][...] = arg(*arrays[1:])
                 for start, end in dead:
                     memory[start:end] = np.nan
             return {name: memory[start:end].reshape(self.outputs[name][1]).copy()
                     for name, (start, end) in outputs.items()}
+
+    def mvm(self, arg: tuple, dst: np.ndarray, src: np.ndarray) -> None:
+        """One MVM instruction: the product on its crossbar, or chunk r of the first loop on
+        replica r."""
+        matrix, acc, offset, cells, source, (dst_span, src_span), split, chunk, _ = arg
+        inputs = src + offset if offset else src
+        if cells is not None and self.digits_source != source:  # a row tile's crossbars read the same inputs
+            self.digits, self.digits_source, self.digits_span = self.input_digits(inputs), source, src_span
+        parts = [(slice(None), matrix, cells)] if not split else [
+            (slice(r * chunk, (r + 1) * chunk), m, c) for r, (m, c) in enumerate(split)]
+        for rows, m, c in parts:
+            product = inputs[rows] @ m if c is None else self.bit_serial(self.digits[:, rows], *c)
+            if acc:
+                dst[rows] += product
+            else:
+                dst[rows] = product
+        if cells is not None and dst_span[0] < self.digits_span[1] and self.digits_span[0] < dst_span[1]:
+            self.digits_source = None  # this MVM wrote over the inputs it split
 
     def input_digits(self, codes: np.ndarray) -> np.ndarray:
         """The DAC inputs of every cycle: digit t (base 2^dac_bits) of each code, stacked."""

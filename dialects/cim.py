@@ -60,6 +60,12 @@ from cimc.dialects.shapes import ints, numel, span
 MAX_LOOPS = 6
 ELEMENT_BYTES = 4
 BUFFER_KINDS = ("input", "activation", "scratch", "const")
+BUDGET_ATTR = "cimc.crossbar_budget"
+"""Module attribute: the crossbar budget `replicate` was given (stored in the binary for the report)."""
+SCHEDULES = ("layer", "element", "batch")
+"""How the cost model overlaps work (see docs/cost-model.md): one layer at a time; layers as
+soon as their inputs are ready (the element pipeline); one image per layer in flight (the
+batch pipeline)."""
 
 
 def int_array(values) -> DenseArrayBase:
@@ -84,6 +90,11 @@ class CrossbarOp(IRDLOperation):
     digits 0..S-1 of its positive and negative parts (see cimc.numerics). The crossbar then
     serves weight columns [c0 / 2S, ceil(c1 / 2S)). `adc_range` names the weight-store array of
     its calibrated ADC ranges, one per physical column (without it the ADC spans full scale).
+
+    `slot` is the crossbar's position on its core when crossbars are reprogrammed during a run
+    (`allow_reload`): crossbars sharing a (core, slot) take turns, each written by a
+    `cim.program` before the MVMs that use it. Without `slot` a crossbar has its array to itself
+    and is programmed once, when the program is loaded.
     """
 
     name = "cim.crossbar"
@@ -95,13 +106,17 @@ class CrossbarOp(IRDLOperation):
     groups = opt_prop_def(IntegerAttr[I64])
     slices = opt_prop_def(IntegerAttr[I64])
     adc_range = opt_prop_def(StringAttr)
-    assembly_format = ("$id `core` $core `weight` $weight `rows` $rows `cols` $cols (`groups` $groups^)? "
-                       "(`slices` $slices^)? (`adc_range` $adc_range^)? attr-dict")
+    slot = opt_prop_def(IntegerAttr[I64])
+    assembly_format = ("$id `core` $core (`slot` $slot^)? `weight` $weight `rows` $rows `cols` $cols "
+                       "(`groups` $groups^)? (`slices` $slices^)? (`adc_range` $adc_range^)? attr-dict")
 
     def __init__(self, id: int, core: int, weight: str, rows: tuple[int, int], cols: tuple[int, int],
-                 groups: int = 1, slices: int | None = None, adc_range: str | None = None):
+                 groups: int = 1, slices: int | None = None, adc_range: str | None = None,
+                 slot: int | None = None):
         props = {"id": IntegerAttr(id, i64), "core": IntegerAttr(core, i64), "weight": StringAttr(weight),
                  "rows": int_array(rows), "cols": int_array(cols)}
+        if slot is not None:
+            props["slot"] = IntegerAttr(slot, i64)
         if groups != 1:
             props["groups"] = IntegerAttr(groups, i64)
         if slices is not None:
@@ -135,8 +150,8 @@ class CrossbarOp(IRDLOperation):
         return self.group_count * (r1 - r0), c1 - c0
 
     def verify_(self) -> None:
-        if self.id.value.data < 0 or self.core.value.data < 0:
-            raise VerifyException("cim.crossbar: 'id' and 'core' must be >= 0")
+        if self.id.value.data < 0 or self.core.value.data < 0 or (self.slot is not None and self.slot.value.data < 0):
+            raise VerifyException("cim.crossbar: 'id', 'core' and 'slot' must be >= 0")
         for name in ("rows", "cols"):
             r = ints(getattr(self, name))
             if len(r) != 2 or not 0 <= r[0] < r[1]:
@@ -327,7 +342,11 @@ class MvmOp(InstructionOp):
     `offset` (offset binary for signed codes) and applied dac_bits per cycle; every physical
     column's sum goes through the ADC each cycle, and the shift-and-add unit adds
     2^(dac_bits*cycle) * polarity * 2^(cell_bits*slice) * reading into the column's weight
-    column of dst (see cimc.numerics)."""
+    column of dst (see cimc.numerics).
+
+    With `replicas` R, crossbars xbar .. xbar+R-1 hold the same weights and share the work:
+    the first loop's points are cut into R contiguous chunks of ceil(n / R), chunk r on
+    crossbar xbar+r, all running at once."""
 
     name = "cim.mvm"
     OPCODE: ClassVar[int] = 3
@@ -336,24 +355,34 @@ class MvmOp(InstructionOp):
     src, src_offset, src_strides = _operand()
     acc = opt_prop_def(UnitAttr)
     offset = opt_prop_def(IntegerAttr[I64])
-    assembly_format = ("`xbar` $xbar $dst `[` $dst_offset `]` $dst_strides `from` $src `[` $src_offset `]` "
-                       "$src_strides `loops` $loops (`acc` $acc^)? (`offset` $offset^)? attr-dict")
+    replicas = opt_prop_def(IntegerAttr[I64])
+    assembly_format = ("`xbar` $xbar (`replicas` $replicas^)? $dst `[` $dst_offset `]` $dst_strides `from` $src "
+                       "`[` $src_offset `]` $src_strides `loops` $loops (`acc` $acc^)? (`offset` $offset^)? attr-dict")
 
-    def __init__(self, xbar: int, dst: MemRef, src: MemRef, loops, acc: bool, offset: int = 0):
+    def __init__(self, xbar: int, dst: MemRef, src: MemRef, loops, acc: bool, offset: int = 0, replicas: int = 1):
         props = {"xbar": IntegerAttr(xbar, i64), "loops": int_array(loops), **_mem_props(dst=dst[1:], src=src[1:])}
         if acc:
             props["acc"] = UnitAttr()
         if offset:
             props["offset"] = IntegerAttr(offset, i64)
+        if replicas != 1:
+            props["replicas"] = IntegerAttr(replicas, i64)
         super().__init__(operands=[dst[0], src[0]], properties=props)
 
     @property
     def input_offset(self) -> int:
         return 0 if self.offset is None else self.offset.value.data
 
+    @property
+    def replica_count(self) -> int:
+        return 1 if self.replicas is None else self.replicas.value.data
+
     def verify_(self) -> None:
         if self.input_offset < 0:
             raise VerifyException(f"cim.mvm: 'offset' must be >= 0, got {self.input_offset}")
+        if self.loop_counts and not 1 <= self.replica_count <= self.loop_counts[0]:
+            raise VerifyException(f"cim.mvm: 'replicas' must be in 1..{self.loop_counts[0]} (the first loop's count), "
+                                  f"got {self.replica_count}")
         super().verify_()
 
     @property
@@ -473,7 +502,35 @@ class ReduceOp(KindOp):
         return [_mem(self, "dst"), _mem(self, "src")]
 
 
-INSTRUCTIONS: tuple[type[InstructionOp], ...] = (CopyOp, FillOp, MvmOp, UnaryOp, BinaryOp, ReduceOp)
+@irdl_op_definition
+class ProgramOp(InstructionOp):
+    """Writes crossbars xbar .. xbar+n-1 (n = the one loop count) with the weights their
+    `cim.crossbar` declarations name, into their (core, slot). Only programs that reprogram
+    crossbars during a run (`allow_reload`) have it; the others are programmed at load time."""
+
+    name = "cim.program"
+    OPCODE: ClassVar[int] = 7
+    xbar = prop_def(IntegerAttr[I64])
+    assembly_format = "`xbar` $xbar `loops` $loops attr-dict"
+
+    def __init__(self, first: int, count: int):
+        super().__init__(properties={"xbar": IntegerAttr(first, i64), "loops": int_array([count])})
+
+    def accesses(self, extents=(1, 1)) -> list[Access]:
+        return []
+
+    @property
+    def crossbar_ids(self) -> range:
+        first = self.xbar.value.data
+        return range(first, first + self.loop_counts[0])
+
+    def verify_(self) -> None:
+        if len(self.loop_counts) != 1:
+            raise VerifyException(f"cim.program: 'loops' is one count (the crossbars written), got {list(self.loop_counts)}")
+        super().verify_()
+
+
+INSTRUCTIONS: tuple[type[InstructionOp], ...] = (CopyOp, FillOp, MvmOp, UnaryOp, BinaryOp, ReduceOp, ProgramOp)
 
 
 class BindingOp(IRDLOperation):
@@ -532,13 +589,20 @@ class LayerOp(IRDLOperation):
 
 @irdl_op_definition
 class StreamOp(IRDLOperation):
-    """The instruction stream of one core: allocations, I/O bindings and layers, run in order."""
+    """The instruction stream of one core: allocations, I/O bindings and layers, run in order.
+    `schedule` (one of SCHEDULES, set by the schedule pass; default "layer") is how the cost
+    model overlaps the layers; it never changes what the stream computes."""
 
     name = "cim.stream"
     core = prop_def(IntegerAttr[I64])
+    schedule = opt_prop_def(StringAttr)
     body = region_def("single_block")
     traits = traits_def(NoTerminator())
-    assembly_format = "`core` $core $body attr-dict"
+    assembly_format = "`core` $core (`schedule` $schedule^)? $body attr-dict"
+
+    @property
+    def schedule_mode(self) -> str:
+        return "layer" if self.schedule is None else self.schedule.data
 
     def instructions(self) -> Iterator[InstructionOp]:
         for op in self.body.block.ops:
@@ -548,6 +612,9 @@ class StreamOp(IRDLOperation):
     def verify_(self) -> None:
         if self.core.value.data < 0:
             raise VerifyException(f"cim.stream: 'core' must be >= 0, got {self.core.value.data}")
+        if self.schedule_mode not in SCHEDULES:
+            raise VerifyException(f"cim.stream: 'schedule' must be one of {', '.join(SCHEDULES)}, got "
+                                  f"\"{self.schedule_mode}\"")
         allowed = (AllocOp, InputOp, OutputOp, LayerOp)
         for op in self.body.block.ops:
             if not isinstance(op, allowed):
@@ -560,10 +627,18 @@ class StreamOp(IRDLOperation):
                     raise VerifyException(f"cim.crossbar: id {decl.id.value.data} is declared twice")
                 xbars[decl.id.value.data] = decl
         for inst in self.instructions():
+            if isinstance(inst, ProgramOp):
+                for ident in inst.crossbar_ids:
+                    if ident not in xbars or xbars[ident].slot is None:
+                        raise VerifyException(f"cim.program: crossbar {ident} is not declared by a cim.crossbar with a 'slot'")
             if isinstance(inst, MvmOp):
                 xbar = xbars.get(inst.xbar_id)
                 if xbar is None:
                     raise VerifyException(f"cim.mvm: crossbar {inst.xbar_id} is not declared by a cim.crossbar")
+                for replica in range(inst.xbar_id + 1, inst.xbar_id + inst.replica_count):
+                    if replica not in xbars or xbars[replica].shape != xbar.shape:
+                        raise VerifyException(f"cim.mvm: replica crossbar {replica} of crossbar {inst.xbar_id} is not "
+                                              f"declared with the same {xbar.shape[0]}x{xbar.shape[1]} shape")
                 if inst.input_offset and xbar.slices is None:
                     raise VerifyException(f"cim.mvm: an 'offset' needs an int crossbar; crossbar {inst.xbar_id} has no 'slices'")
                 check_bounds(inst, inst.accesses(xbar.shape))
@@ -580,7 +655,8 @@ def streams(module: ModuleOp) -> list[StreamOp]:
 
 Cim = Dialect(
     "cim",
-    [CrossbarOp, AllocOp, CopyOp, FillOp, MvmOp, UnaryOp, BinaryOp, ReduceOp, InputOp, OutputOp, LayerOp, StreamOp],
+    [CrossbarOp, AllocOp, CopyOp, FillOp, MvmOp, UnaryOp, BinaryOp, ReduceOp, ProgramOp, InputOp, OutputOp, LayerOp,
+     StreamOp],
     [BufferType],
 )
 

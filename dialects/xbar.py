@@ -94,7 +94,9 @@ class MvmOp(IRDLOperation):
     columns from in0 = g*K + r0. With `groups` G > 1 the tile packs groups g .. g+G-1 of a
     grouped conv block-diagonally: it takes all K rows of each, reads input columns
     [g*K, (g+G)*K) and cols spans their G column blocks (see cimc.weights.tile_matrix).
-    `core` and `xbar` place the tile once it is mapped.
+    `core` and `xbar` place the tile once it is mapped. With `replicas` R (set by `replicate`)
+    the tile's weights sit on R crossbars, each computing a contiguous 1/R of the input rows
+    (pixels), so the tile takes ceil(P / R) crossbar activations instead of P.
 
     With precision "int" a tile is one bit slice of one polarity (see cimc.numerics): `slice`
     s and `polarity` p (+1 or -1) select the cells holding digit s (base 2^cell_bits) of the
@@ -117,12 +119,13 @@ class MvmOp(IRDLOperation):
     offset = opt_prop_def(IntegerAttr[I64])
     core = opt_prop_def(IntegerAttr[I64])
     xbar = opt_prop_def(IntegerAttr[I64])
+    replicas = opt_prop_def(IntegerAttr[I64])
     traits = traits_def(Pure())
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = (
         "$input `,` $weight `group` $group (`groups` $groups^)? `rows` $rows `cols` $cols (`slice` $slice^)? "
-        "(`polarity` $polarity^)? (`offset` $offset^)? (`core` $core^)? (`xbar` $xbar^)? attr-dict "
-        "`:` functional-type(operands, results)")
+        "(`polarity` $polarity^)? (`offset` $offset^)? (`core` $core^)? (`xbar` $xbar^)? (`replicas` $replicas^)? "
+        "attr-dict `:` functional-type(operands, results)")
 
     def __init__(self, input: SSAValue, weight: SSAValue, group: int, rows: tuple[int, int],
                  cols: tuple[int, int], result_type: TensorType, groups: int = 1,
@@ -160,6 +163,11 @@ class MvmOp(IRDLOperation):
     def col_range(self) -> tuple[int, int]:
         c0, c1 = ints(self.cols)
         return c0, c1
+
+    @property
+    def replica_count(self) -> int:
+        """How many crossbars hold copies of this tile (1 unless `replicas` says otherwise)."""
+        return 1 if self.replicas is None else self.replicas.value.data
 
     @property
     def input_offset(self) -> int:
@@ -212,6 +220,9 @@ class MvmOp(IRDLOperation):
             raise VerifyException("xbar.mvm: an int tile has both 'slice' and 'polarity' ('offset' only with them)")
         if self.polarity is not None and self.polarity.value.data not in (1, -1):
             raise VerifyException(f"xbar.mvm: 'polarity' must be 1 or -1, got {self.polarity.value.data}")
+        if self.replicas is not None and (self.replica_count < 1 or 0 <= x[0] < self.replica_count):
+            raise VerifyException(f"xbar.mvm: 'replicas' must be in 1..{x[0]} (one per input row at most), "
+                                  f"got {self.replica_count}")
 
 
 @irdl_op_definition

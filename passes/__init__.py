@@ -34,6 +34,18 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         from cimc.passes.quantize import QuantizePass
         return QuantizePass
 
+    def replicate():
+        from cimc.passes.replicate import ReplicatePass
+        return ReplicatePass
+
+    def map_cores():
+        from cimc.passes.map_cores import MapCoresPass
+        return MapCoresPass
+
+    def schedule():
+        from cimc.passes.schedule import SchedulePass
+        return SchedulePass
+
     def fuse():
         from cimc.passes.fuse import FusePass
         return FusePass
@@ -45,6 +57,9 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         "fold-batchnorm": fold_batchnorm,
         "quantize": quantize,
         "tile-crossbars": tile_crossbars,
+        "replicate": replicate,
         "lower-to-isa": lower_to_isa,
+        "map-cores": map_cores,
         "plan-memory": plan_memory,
+        "schedule": schedule,
     }

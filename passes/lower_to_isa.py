@@ -66,6 +66,31 @@ def collapse_loops(loops: Sequence[int], *strides: Sequence[int]) -> tuple[list[
     return out_loops, out_strides
 
 
+def int_row_tiles(tiles: Sequence[xbar.MvmOp]) -> dict[tuple, list[xbar.MvmOp]]:
+    """The int tiles of a layer by row tile: (input, group, rows, cols, packed groups, offset)."""
+    row_tiles: dict[tuple, list[xbar.MvmOp]] = {}
+    for tile in tiles:
+        key = (tile.input, tile.group.value.data, tile.row_range, tile.col_range, tile.group_count, tile.cell[2])
+        row_tiles.setdefault(key, []).append(tile)
+    return row_tiles
+
+
+def physical_chunks(cols: tuple[int, int], packed: int, arch: Arch) -> list[tuple[int, int]]:
+    """The crossbars an int row tile's n-major physical columns are cut into: xbar_cols each,
+    or one crossbar for a block of packed small groups."""
+    per_column = 2 * slices(arch)
+    c0, c1 = cols
+    chunk = arch.xbar_cols if packed == 1 else (c1 - c0) * per_column
+    return [(j0, min(j0 + chunk, c1 * per_column)) for j0 in range(c0 * per_column, c1 * per_column, chunk)]
+
+
+def crossbars_per_copy(tiles: Sequence[xbar.MvmOp], arch: Arch) -> int:
+    """How many crossbars lower-to-isa declares for one copy of a layer's tiles."""
+    if tiles and tiles[0].cell is not None:
+        return sum(len(physical_chunks(key[3], key[4], arch)) for key in int_row_tiles(tiles))
+    return len(tiles)
+
+
 @dataclass
 class _Lowering:
     arch: Arch
@@ -137,25 +162,29 @@ class _Lowering:
         self.layer_block.add_op(inst)
 
     def crossbar(self, tile: xbar.MvmOp, physical: tuple[int, int] | None = None) -> int:
-        """Declare the crossbar of a tile; `physical` gives an int crossbar's physical columns."""
+        """Declare the crossbars of a tile, one per replica with consecutive ids, and return the
+        first id; `physical` gives an int crossbar's physical columns."""
+        replicas = tile.replica_count
         if tile.xbar is not None:
-            ident = tile.xbar.value.data
+            first = tile.xbar.value.data
         else:
-            while self.next_id in self.reserved_ids or self.next_id in self.crossbar_ids:
-                self.next_id += 1
-            ident = self.next_id
-        core = tile.core.value.data if tile.core is not None else ident // self.arch.xbars_per_core
+            first = self.next_id
+            while any(i in self.reserved_ids or i in self.crossbar_ids for i in range(first, first + replicas)):
+                first += 1
+            self.next_id = first + replicas
         rows, cols = tile.row_range, physical or tile.col_range
         height = tile.group_count * (rows[1] - rows[0])
         if height > self.arch.xbar_rows or cols[1] - cols[0] > self.arch.xbar_cols:
             raise CimcError(f"lower-to-isa: a {height}x{cols[1] - cols[0]} tile does not fit a "
                             f"{self.arch.xbar_rows}x{self.arch.xbar_cols} crossbar")
-        if ident in self.crossbar_ids:
-            raise CimcError(f"lower-to-isa: two tiles are placed on crossbar {ident}")
-        self.crossbar_ids.add(ident)
-        self.crossbars.append(cim.CrossbarOp(ident, core, tile.weight_handle(), rows, cols, tile.group_count,
-                                             None if physical is None else slices(self.arch)))
-        return ident
+        for ident in range(first, first + replicas):
+            if ident in self.crossbar_ids:
+                raise CimcError(f"lower-to-isa: two tiles are placed on crossbar {ident}")
+            self.crossbar_ids.add(ident)
+            core = tile.core.value.data if tile.core is not None else ident // self.arch.xbars_per_core
+            self.crossbars.append(cim.CrossbarOp(ident, core, tile.weight_handle(), rows, cols, tile.group_count,
+                                                 None if physical is None else slices(self.arch)))
+        return first
 
     # -- the tile grid: mvm / accumulate / concat write straight into their consumer ----------
 
@@ -175,7 +204,8 @@ class _Lowering:
         if isinstance(owner, xbar.MvmOp) and computed:
             _, in_cols = shape_of(owner.input)
             self.emit(cim.MvmOp(self.crossbar(owner), (dst, col, [row_stride]),
-                                (self.buffer(owner.input), owner.input_offset, [in_cols]), [pixels], acc))
+                                (self.buffer(owner.input), owner.input_offset, [in_cols]), [pixels], acc,
+                                replicas=owner.replica_count))
         elif isinstance(owner, xbar.AccumulateOp) and computed:
             for k, part in enumerate(owner.inputs):
                 self.write_product(part, dst, col, row_stride, acc or k > 0)
@@ -229,24 +259,23 @@ class _Lowering:
         dst = self.result_buffer(op.result)
         self.emit(cim.FillOp((dst, 0, [1]), 0.0, [pixels * width]))
         per_column = 2 * slices(self.arch)
-        row_tiles: dict[tuple, list[xbar.MvmOp]] = {}
-        for tile in op.tiles():
-            if tile.xbar is not None or tile.core is not None:
-                raise CimcError("lower-to-isa: int tiles are placed on crossbars by lower-to-isa; an int xbar.mvm "
-                                "cannot carry 'xbar' or 'core'")
-            key = (tile.input, tile.group.value.data, tile.row_range, tile.col_range, tile.group_count, tile.cell[2])
-            row_tiles.setdefault(key, []).append(tile)
-        for (source, _, _, (c0, c1), packed, offset), tiles in row_tiles.items():
-            if sorted(t.cell[:2] for t in tiles) != sorted((s, p) for s in range(per_column // 2) for p in (1, -1)):
+        tiles = list(op.tiles())
+        if any(tile.xbar is not None or tile.core is not None for tile in tiles):
+            raise CimcError("lower-to-isa: int tiles are placed on crossbars by lower-to-isa; an int xbar.mvm "
+                            "cannot carry 'xbar' or 'core'")
+        for (source, _, _, cols, packed, offset), row_tile in int_row_tiles(tiles).items():
+            if sorted(t.cell[:2] for t in row_tile) != sorted((s, p) for s in range(per_column // 2) for p in (1, -1)):
                 raise CimcError(f"lower-to-isa: a row tile of an int layer needs one tile for each of its "
                                 f"{per_column // 2} slices and both polarities")
-            chunk = self.arch.xbar_cols if packed == 1 else (c1 - c0) * per_column
+            if len({t.replica_count for t in row_tile}) != 1:
+                raise CimcError("lower-to-isa: the slice and polarity tiles of an int row tile must have the same "
+                                "'replicas'")
             _, in_cols = shape_of(source)
-            for j0 in range(c0 * per_column, c1 * per_column, chunk):
-                j1 = min(j0 + chunk, c1 * per_column)
-                ident = self.crossbar(tiles[0], (j0, j1))
+            for j0, j1 in physical_chunks(cols, packed, self.arch):
+                ident = self.crossbar(row_tile[0], (j0, j1))
                 self.emit(cim.MvmOp(ident, (dst, j0 // per_column, [width]),
-                                    (self.buffer(source), tiles[0].input_offset, [in_cols]), [pixels], True, offset))
+                                    (self.buffer(source), row_tile[0].input_offset, [in_cols]), [pixels], True, offset,
+                                    row_tile[0].replica_count))
 
     def quantize(self, op: graph.QuantizeOp) -> None:
         kind = "quantize" if op.signed is not None else "quantize_unsigned"
@@ -467,14 +496,17 @@ class _Lowering:
     # -- the function ---------------------------------------------------------------------------
 
     def check_placement(self) -> None:
-        """Every crossbar on a core the chip has, no core holding more than xbars_per_core."""
+        """Every crossbar on a core the chip has, no core holding more than xbars_per_core. A chip
+        too small for the model is left to map-cores when crossbars may be reprogrammed."""
         arch = self.arch
+        if arch.cores is not None and arch.allow_reload and len(self.crossbars) > arch.cores * arch.xbars_per_core:
+            return
         if arch.cores is not None:
             available = arch.cores * arch.xbars_per_core
             if len(self.crossbars) > available:
-                reload = " (allow_reload is not implemented yet)" if arch.allow_reload else ""
                 raise CimcError(f"lower-to-isa: the model needs {len(self.crossbars)} crossbars, the chip has "
-                                f"{available} ({arch.cores} cores x {arch.xbars_per_core}){reload}")
+                                f"{available} ({arch.cores} cores x {arch.xbars_per_core}); set allow_reload to "
+                                "reprogram crossbars between layer groups")
         per_core: dict[int, int] = {}
         for decl in self.crossbars:
             core = decl.core.value.data
@@ -494,7 +526,8 @@ class _Lowering:
                     raise CimcError(f"lower-to-isa: {op.name} has an empty tensor; cimc does not compile tensors "
                                     "without elements")
             if isinstance(op, xbar.MvmOp) and op.xbar is not None:
-                self.reserved_ids.add(op.xbar.value.data)
+                first = op.xbar.value.data
+                self.reserved_ids.update(range(first, first + op.replica_count))
         inputs = []
         for i, arg in enumerate(fn.args):
             buf = self.result_buffer(arg, "input")

@@ -100,7 +100,7 @@ builtin.module attributes {cimc.arch = {xbar_rows = 4 : i64, xbar_cols = 2 : i64
   }
 }
 
-// CHECK: lower-to-isa: the model needs 2 crossbars, the chip has 1 (1 cores x 1)
+// CHECK: lower-to-isa: the model needs 2 crossbars, the chip has 1 (1 cores x 1); set allow_reload to reprogram crossbars between layer groups
 
 // -----
 

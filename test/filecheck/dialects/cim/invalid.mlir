@@ -4,13 +4,13 @@
 
 cim.crossbar -1 core 0 weight "w" rows [0, 4] cols [0, 4]
 
-// CHECK: cim.crossbar: 'id' and 'core' must be >= 0
+// CHECK: cim.crossbar: 'id', 'core' and 'slot' must be >= 0
 
 // -----
 
 cim.crossbar 0 core -1 weight "w" rows [0, 4] cols [0, 4]
 
-// CHECK: cim.crossbar: 'id' and 'core' must be >= 0
+// CHECK: cim.crossbar: 'id', 'core' and 'slot' must be >= 0
 
 // -----
 
