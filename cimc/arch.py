@@ -73,6 +73,11 @@ class Arch:
     vector_elem_pj: float = 0.9
     memory_bytes_per_cycle: int = 32
     memory_byte_pj: float = 1.0
+    xbar_write_row_cycles: int = 86
+    xbar_write_cell_pj: float = 1.4
+    noc_bytes_per_cycle: int = 32
+    noc_hop_cycles: int = 2
+    noc_byte_pj: float = 0.5
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -85,13 +90,16 @@ class Arch:
             object.__setattr__(self, f.name, value)
         positive = ("xbar_rows", "xbar_cols", "cell_bits", "weight_bits", "input_bits", "dac_bits",
                     "xbars_per_core", "global_memory_bytes", "xbar_read_cycles", "vector_lanes",
-                    "memory_bytes_per_cycle")
+                    "memory_bytes_per_cycle", "xbar_write_row_cycles", "noc_bytes_per_cycle")
         for name in positive:
             if getattr(self, name) <= 0:
                 raise CimcError(f"arch field '{name}' must be > 0, got {getattr(self, name)}")
         if not (self.clock_ghz > 0 and math.isfinite(self.clock_ghz)):
             raise CimcError(f"arch field 'clock_ghz' must be a finite number > 0, got {self.clock_ghz}")
-        for name in ("xbar_read_pj", "adc_pj", "dac_pj", "vector_elem_pj", "memory_byte_pj"):
+        if self.noc_hop_cycles < 0:
+            raise CimcError(f"arch field 'noc_hop_cycles' must be >= 0, got {self.noc_hop_cycles}")
+        for name in ("xbar_read_pj", "adc_pj", "dac_pj", "vector_elem_pj", "memory_byte_pj", "xbar_write_cell_pj",
+                     "noc_byte_pj"):
             value = getattr(self, name)
             if not (value >= 0 and math.isfinite(value)):
                 raise CimcError(f"arch field '{name}' must be a finite number >= 0, got {value}")

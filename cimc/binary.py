@@ -475,7 +475,7 @@ def _encode_instruction(inst: cim.InstructionOp, patterns: dict[tuple, int]) -> 
     pattern = patterns.setdefault(key, len(patterns))
     if pattern > 0xFFFF:
         raise CimcError("encode: more than 65536 distinct loop patterns")
-    addresses = [a.buffer.owner.addr.value.data + a.offset * ELEMENT_BYTES for a in accesses] + [0, 0]
+    addresses = [a.buffer.owner.addr.value.data + a.offset * ELEMENT_BYTES for a in accesses] + [0, 0, 0]
     subop = inst.subop if isinstance(inst, cim.KindOp) else 0
     flags = FLAG_ACC if isinstance(inst, cim.MvmOp) and inst.acc is not None else 0
     reduce = inst.reduced if isinstance(inst, cim.ReduceOp) else 0

@@ -31,17 +31,32 @@ from cimc.weights import WeightStore
 GRAPH_PIPELINE = ["shape-infer", "canonicalize", "fold-batchnorm", "canonicalize", "fuse"]
 STAGES = {
     "graph": GRAPH_PIPELINE,
-    "xbar": [*GRAPH_PIPELINE, "tile-crossbars"],
-    "cim": [*GRAPH_PIPELINE, "tile-crossbars", "lower-to-isa", "plan-memory"],
+    "xbar": [*GRAPH_PIPELINE, "tile-crossbars", "replicate"],
+    "cim": [*GRAPH_PIPELINE, "tile-crossbars", "replicate", "lower-to-isa", "map-cores", "plan-memory", "schedule"],
 }
-"""The passes up to each level; precision "int" adds `quantize` after the graph passes."""
+"""The passes up to each level; precision "int" adds `quantize` after the graph passes, and
+`replicate` and `schedule` take the mapping choices as options."""
 
 
-def pipeline(arch: Arch, to: str) -> list[str]:
-    passes = STAGES[to]
+def pipeline(arch: Arch, to: str, replication: str = "none", budget: int | None = None,
+             schedule: str = "layer") -> list[str]:
+    options = {"replicate": f"replicate{{strategy={replication}" + ("" if budget is None else f" budget={budget}") + "}",
+               "schedule": f"schedule{{mode={schedule}}}"}
+    passes = [options.get(name, name) for name in STAGES[to]]
     if arch.precision == "int":
         passes = [*GRAPH_PIPELINE, "quantize", *passes[len(GRAPH_PIPELINE):]]
     return passes
+
+
+def check_mapping(replication: str, budget: int | None, schedule: str) -> None:
+    """The mapping choices of `lower` and `compile`, checked before any work."""
+    from cimc.passes.replicate import STRATEGIES
+    if replication not in STRATEGIES:
+        raise CimcError(f"unknown replication '{replication}': choose one of {', '.join(STRATEGIES)}")
+    if budget is not None and (isinstance(budget, bool) or not isinstance(budget, int) or budget < 1):
+        raise CimcError(f"budget must be a whole number of crossbars >= 1 or None, not {budget!r}")
+    if schedule not in cim.SCHEDULES:
+        raise CimcError(f"unknown schedule '{schedule}': choose one of {', '.join(cim.SCHEDULES)}")
 
 
 class Lowered(NamedTuple):
@@ -64,17 +79,22 @@ def context(weights: WeightStore | None = None,
 
 
 def lower(model: str | Path | onnx.ModelProto, arch: Arch | str | Path | None = None, to: str = "cim", *,
-          calibration: list[dict[str, np.ndarray]] | None = None,
+          calibration: list[dict[str, np.ndarray]] | None = None, replication: str = "none",
+          budget: int | None = None, schedule: str = "layer",
           pass_seconds: dict[str, float] | None = None) -> Lowered:
     """Import an ONNX model and run the pipeline up to level `to` ("graph", "xbar" or "cim").
 
     `arch` is an Arch, a path to an arch file, or None for the default Arch. With precision
     "int", `calibration` (model inputs keyed by ONNX name) gives the activation ranges; without
-    it one seeded standard-normal input does, with a warning. `pass_seconds`, if given,
-    receives the seconds each pass (by name, summed over its runs) took.
+    it one seeded standard-normal input does, with a warning. `replication` ("none",
+    "uniform", "balance" or "optimal") and `budget` (crossbars; default the chip's) choose the
+    weight copies, `schedule` ("layer", "element" or "batch") how the cost model overlaps the
+    layers. `pass_seconds`, if given, receives the seconds each pass (by name, summed over its
+    runs) took.
     """
     if to not in STAGES:
         raise CimcError(f"unknown level '{to}': choose one of {', '.join(STAGES)}")
+    check_mapping(replication, budget, schedule)
     if isinstance(arch, (str, Path)):
         arch = Arch.load(arch)
     elif arch is None:
@@ -94,7 +114,7 @@ def lower(model: str | Path | onnx.ModelProto, arch: Arch | str | Path | None = 
 
     if calibration is not None and not isinstance(calibration, (list, tuple)):
         raise CimcError("calibration is a list of {input name: array} dicts")
-    PassPipeline.parse_spec(passes, ",".join(pipeline(arch, to)), time_pass).apply(
+    PassPipeline.parse_spec(passes, ",".join(pipeline(arch, to, replication, budget, schedule)), time_pass).apply(
         context(weights, None if calibration is None else list(calibration)), module)
     try:
         module.verify()
@@ -177,11 +197,13 @@ class Program:
 
 
 def compile(model: str | Path | onnx.ModelProto, arch: Arch | str | Path | None = None, *,
-            calibration: list[dict[str, np.ndarray]] | None = None,
+            calibration: list[dict[str, np.ndarray]] | None = None, replication: str = "none",
+            budget: int | None = None, schedule: str = "layer",
             pass_seconds: dict[str, float] | None = None) -> Program:
     """Compile an ONNX model (a path or a ModelProto) for `arch` into a runnable Program
-    (`calibration`: see `lower`)."""
-    module, weights = lower(model, arch, to="cim", calibration=calibration, pass_seconds=pass_seconds)
+    (`calibration`, `replication`, `budget`, `schedule`: see `lower`)."""
+    module, weights = lower(model, arch, to="cim", calibration=calibration, replication=replication, budget=budget,
+                            schedule=schedule, pass_seconds=pass_seconds)
     image = encode(module, weights, verify=False)  # lower verified it
     arch = image.arch
     if arch.precision == "int" and arch.adc_bits is not None and arch.adc_range != "full":
@@ -202,8 +224,15 @@ def calibrate_adc_ranges(module: ModuleOp, weights: WeightStore, image: BinaryIm
     for sample in samples:
         executable.run({name: sample[name] for name in names})
     per_array = image.arch.adc_range == "array"
-    for ident, decl in cim.crossbars(module).items():
+    decls = cim.crossbars(module)
+    # replicas share their calibration, so replication never changes what the ADCs do
+    shared: dict[tuple, np.ndarray] = {}
+    for ident, decl in decls.items():
+        key = (decl.weight.data, tuple(decl.rows.get_values()), tuple(decl.cols.get_values()), decl.group_count)
         peak = peaks.get(ident, np.zeros(decl.physical_cols))
+        shared[key] = np.maximum(shared[key], peak) if key in shared else peak
+    for ident, decl in decls.items():
+        peak = shared[(decl.weight.data, tuple(decl.rows.get_values()), tuple(decl.cols.get_values()), decl.group_count)]
         ranges = np.full_like(peak, peak.max()) if per_array else peak
         decl.adc_range = StringAttr(weights.add(f"{decl.weight.data}.xbar{ident}.adc_range", ranges))
 

@@ -296,6 +296,8 @@ def instruction_costs(image: BinaryImage) -> tuple[np.ndarray, np.ndarray]:
     Vector ops: ceil(elements / vector_lanes) cycles and vector_elem_pj per element plus memory
     traffic.
     Copies and fills: ceil(bytes / memory_bytes_per_cycle) cycles and memory_byte_pj per byte.
+    Crossbar programming: xbar_write_row_cycles per row on each core (cores in parallel) and
+    xbar_write_cell_pj per cell.
     """
     arch, inst = image.arch, image.instructions
     if not len(inst):
@@ -316,7 +318,10 @@ def instruction_costs(image: BinaryImage) -> tuple[np.ndarray, np.ndarray]:
         rows, cols, converted = (np.array([shapes[int(i)][k] for i in inst["xbar"][mvm]], np.float64)
                                  for k in range(3))
         reads = points[mvm] * arch.input_cycles
-        cycles[mvm] = reads * arch.xbar_read_cycles
+        # replicas share the first loop: each runs ceil(n0 / R) of its points, all at once
+        first_loop = patterns["counts"][mvm, 0].astype(np.float64)
+        per_replica = np.ceil(first_loop / inst["replicas"][mvm]) * (points[mvm] / first_loop)
+        cycles[mvm] = per_replica * arch.input_cycles * arch.xbar_read_cycles
         energy[mvm] = reads * (arch.xbar_read_pj + converted * arch.adc_pj + rows * arch.dac_pj) + \
             points[mvm] * (rows + cols) * ELEMENT_BYTES * arch.memory_byte_pj
 
@@ -326,7 +331,23 @@ def instruction_costs(image: BinaryImage) -> tuple[np.ndarray, np.ndarray]:
     cycles[moves] = np.ceil(nbytes[moves] / arch.memory_bytes_per_cycle)
     energy[moves] = nbytes[moves] * arch.memory_byte_pj
 
-    vector = ~(mvm | moves)
+    program = opcode == cim.ProgramOp.OPCODE
+    if program.any():
+        # a core writes one crossbar row at a time, the cores in parallel
+        sizes = {int(x["id"]): (int(x["core"]), int(x["rows"]), int(x["rows"]) * int(x["width"]))
+                 for x in image.crossbars}
+        for i in np.flatnonzero(program):
+            first, count = int(inst["xbar"][i]), int(points[i])
+            rows_per_core: dict[int, int] = {}
+            cells = 0
+            for ident in range(first, first + count):
+                core, rows, size = sizes[ident]
+                rows_per_core[core] = rows_per_core.get(core, 0) + rows
+                cells += size
+            cycles[i] = max(rows_per_core.values()) * arch.xbar_write_row_cycles
+            energy[i] = cells * arch.xbar_write_cell_pj
+
+    vector = ~(mvm | moves | program)
     cycles[vector] = np.ceil(points[vector] / arch.vector_lanes)
     energy[vector] = points[vector] * arch.vector_elem_pj + nbytes[vector] * arch.memory_byte_pj
     return cycles, energy

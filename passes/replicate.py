@@ -171,6 +171,9 @@ class ReplicatePass(ModulePass):
                             f"{arch.cores * arch.xbars_per_core} ({arch.cores} cores x {arch.xbars_per_core})")
         if need > budget and arch.allow_reload:
             replicas = [1] * len(demands)  # one copy, reprogrammed in turns (map-cores)
+        elif need > budget and self.budget is None:
+            raise CimcError(f"replicate: the model needs {need} crossbars, the chip has {budget} ({arch.cores} cores x "
+                            f"{arch.xbars_per_core}); set allow_reload to reprogram crossbars between layer groups")
         else:
             replicas = replication_factors(demands, budget, self.strategy)
         for tiles, r in zip(groups, replicas):

@@ -15,9 +15,9 @@ from cimc.reference import fake_quant_outputs, onnxruntime_outputs, relative_err
 
 
 
-def check(model, arch: cimc.Arch) -> cimc.Program:
+def check(model, arch: cimc.Arch, **mapping) -> tuple[cimc.Program, dict[str, np.ndarray]]:
     """Compile, check the memory plan, run with dead buffers poisoned, compare with onnxruntime."""
-    program = cimc.compile(model, arch=arch)
+    program = cimc.compile(model, arch=arch, **mapping)
     check_memory_plan(program.image)
     inputs = zoo.zoo_input(model, seed=1)
     reference = onnxruntime_outputs(model, inputs)
@@ -26,14 +26,31 @@ def check(model, arch: cimc.Arch) -> cimc.Program:
     for name, ref in reference.items():
         error = relative_error(outputs[name], ref)
         assert error <= 1e-4, f"{name}: {error:.3g}"
-    return program
+    return program, outputs
+
+
+MAPPINGS = [("optimal", "batch"), ("balance", "element"), ("uniform", "layer")]
 
 
 @pytest.mark.parametrize("name", zoo.NETWORKS)
-def test_network_matches_onnxruntime(name):
-    program = check(zoo.network(name), cimc.Arch(precision="fp32"))
+def test_network_matches_onnxruntime_under_every_replication_and_schedule(name):
+    model = zoo.network(name)
+    program, outputs = check(model, cimc.Arch(precision="fp32"))
     report = program.report()
     assert report.crossbars > 0 and report.mvm_instructions > 0
+    need = report.crossbars
+    for strategy, schedule in MAPPINGS:
+        mapped, mapped_outputs = check(model, cimc.Arch(precision="fp32"), replication=strategy, budget=2 * need,
+                                       schedule=schedule)
+        for key, value in outputs.items():  # the same products, on more crossbars: the same bits
+            np.testing.assert_array_equal(mapped_outputs[key], value, err_msg=f"{strategy}/{schedule}")
+        rows = mapped.report()
+        assert (rows.schedule, rows.crossbar_budget) == (schedule, 2 * need)
+        assert need < rows.crossbars <= 2 * need
+        assert sum(layer.crossbars for layer in rows.layers) == need
+        assert rows.cycle_time == max(-(-layer.mvm_per_image // layer.replicas) for layer in rows.layers
+                                      if layer.replicas)
+        assert rows.cycle_time < report.cycle_time
 
 
 @pytest.mark.parametrize("name", zoo.NETWORKS)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import re
 import sys
 from pathlib import Path
@@ -38,8 +37,12 @@ def _calibration(paths: list[str]) -> list[dict[str, np.ndarray]] | None:
     return samples or None
 
 
+def _mapping(args: argparse.Namespace) -> dict:
+    return {"replication": args.replication, "budget": args.budget, "schedule": args.schedule}
+
+
 def cmd_compile(args: argparse.Namespace) -> None:
-    program = compile(args.model, arch=_arch(args.arch), calibration=_calibration(args.calibration))
+    program = compile(args.model, arch=_arch(args.arch), calibration=_calibration(args.calibration), **_mapping(args))
     program.save(args.output)
     report = program.report()
     print(f"wrote {args.output}: {report.instructions} instructions, {report.crossbars} crossbars, "
@@ -89,7 +92,7 @@ def cmd_run(args: argparse.Namespace) -> None:
 
 def cmd_report(args: argparse.Namespace) -> None:
     report = Program.load(args.binary).report()
-    print(json.dumps(report.to_dict(), indent=2) if args.json else report)
+    print(report.to_json() if args.json else report)
 
 
 def cmd_verify(args: argparse.Namespace) -> None:
@@ -101,7 +104,7 @@ def cmd_verify(args: argparse.Namespace) -> None:
         raise CimcError("verify compares int programs with a lossless ADC (adc_bits none) with the fake-quant "
                         "reference; a lossy ADC has no exact reference")
     calibration = _calibration(args.calibration)
-    program = compile(model, arch=arch, calibration=calibration)
+    program = compile(model, arch=arch, calibration=calibration, **_mapping(args))
     inputs = random_inputs(program.inputs, args.seed)
     reference = onnxruntime_outputs(model, inputs)
     if arch.precision == "int":
@@ -124,6 +127,17 @@ def cmd_verify(args: argparse.Namespace) -> None:
     print("ok")
 
 
+def _mapping_options(command: argparse.ArgumentParser) -> None:
+    from cimc.dialects.cim import SCHEDULES
+    from cimc.passes.replicate import STRATEGIES
+    command.add_argument("--replication", choices=STRATEGIES, default="none",
+                         help="copies of each layer's weights (default none)")
+    command.add_argument("--budget", type=int, metavar="N",
+                         help="crossbars replication may use; default: the chip's (cores x xbars_per_core)")
+    command.add_argument("--schedule", choices=SCHEDULES, default="layer",
+                         help="how layers overlap in the cost model (default layer)")
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="cimc", description="Compile ONNX models for crossbar CIM accelerators.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -133,6 +147,7 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--arch", help="arch file (.toml or .json); default: the ISAAC-like default Arch")
     c.add_argument("--calibration", action="append", default=[], metavar="FILE.npz",
                    help="precision int: a calibration sample (input name -> array); repeat for more")
+    _mapping_options(c)
     c.set_defaults(run=cmd_compile)
     r = sub.add_parser("run", help="run a .cimb binary in the interpreter")
     r.add_argument("binary")
@@ -147,13 +162,14 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("model")
     v.add_argument("--arch")
     v.add_argument("--calibration", action="append", default=[], metavar="FILE.npz")
+    _mapping_options(v)
     v.add_argument("--seed", type=int, default=0)
     v.add_argument("--tolerance", type=float, default=1e-4,
                    help="fp32: max error relative to max |reference| (int programs must match bit for bit)")
     v.set_defaults(run=cmd_verify)
     s = sub.add_parser("report", help="print what a .cimb costs")
     s.add_argument("binary")
-    s.add_argument("--json", action="store_true", help="machine-readable output")
+    s.add_argument("--json", action="store_true", help="machine-readable output (Report.to_dict() as JSON)")
     s.set_defaults(run=cmd_report)
     return p
 
