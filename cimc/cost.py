@@ -6,7 +6,8 @@ then takes, one image at a time:
 - its MVMs: all of its crossbars fire together, so the longest MVM (ceil(n0 / replicas)
   activations of input_cycles reads each);
 - its digital work (copies, fills, vector ops), shared by the vector units of the cores its
-  crossbars sit on (one core for a layer without crossbars);
+  crossbars sit on (a layer without crossbars, such as a pool or an add, uses those of the
+  layer that made its main input);
 - its crossbar programming (`cim.program`, with allow_reload), serially;
 - the NoC: the bytes it reads from buffers that a layer on another core wrote, at
   noc_bytes_per_cycle plus noc_hop_cycles per hop of the mesh between their first cores.
@@ -106,6 +107,7 @@ def time_program(image: BinaryImage) -> Timing:
 
     layers: list[LayerTiming] = []
     reads: list[set[int]] = []
+    digital: list[float] = []  # copies, fills and vector work, shared by the layer's cores
     macs = 0.0
     for k, row in enumerate(image.layers):
         span = slice(int(row["first"]), int(row["first"] + row["count"]))
@@ -115,13 +117,12 @@ def time_program(image: BinaryImage) -> Timing:
         replicas = max((len(r) for r in members), default=0)
         activations = int(max((points[i] for i in ids), default=0))
         macs += sum(points[i] * math.prod(shape_of[int(inst["xbar"][i])]) for i in ids)
-        mvm_time = float(cycles[ids].max(initial=0.0))
-        digital = ~(mvm[span] | program[span])
-        digital_time = float(cycles[span][digital].sum()) / max(len(cores), 1)
+        digital.append(float(cycles[span][~(mvm[span] | program[span])].sum()))
         layers.append(LayerTiming(
             name=image.string(int(row["name"])), instructions=int(row["count"]), mvm_instructions=len(ids),
             crossbars=sum(len(r) for r in members) // max(replicas, 1), replicas=replicas,
-            mvm_per_image=activations, cycles=mvm_time + digital_time + float(cycles[span][program[span]].sum()),
+            mvm_per_image=activations,
+            cycles=float(cycles[ids].max(initial=0.0)) + float(cycles[span][program[span]].sum()),
             energy_pj=float(energy[span].sum()), start=0.0, finish=0.0, cores=cores))
         mine = layer_of[index] == k
         reads.append(set(owner[mine & ~is_dst].tolist()) - {-1})
@@ -139,12 +140,16 @@ def time_program(image: BinaryImage) -> Timing:
         for buf in set(owner[(layer_of[index] == k) & is_dst].tolist()) - {-1}:
             writer[buf] = k
 
-    # the mesh: a layer's home is its first core (its first producer's for a layer without crossbars)
+    # a layer without crossbars (pooling, adds, concat) runs where its main input was made, on the
+    # vector units of its producer's cores; a layer's home on the mesh is its first core
+    for k, layer in enumerate(layers):
+        if not layer.cores:
+            main = max(producers[k], key=producers[k].get, default=None)
+            layer.cores = list(layers[main].cores) if main is not None else [0]
+        layer.cycles += digital[k] / len(layer.cores)
     n_cores = max(len(set(core_of.values())), 1)
     side = math.ceil(math.sqrt(n_cores))
-    home: list[int] = []
-    for k, layer in enumerate(layers):
-        home.append(layer.cores[0] if layer.cores else (home[min(producers[k])] if producers[k] else 0))
+    home = [layer.cores[0] for layer in layers]
     noc_energy = 0.0
     transfer = [0.0] * len(layers)
     for k, edges in enumerate(producers):
@@ -166,10 +171,8 @@ def time_program(image: BinaryImage) -> Timing:
     if mode == "batch":
         busy: dict[int, float] = {}
         for k, layer in enumerate(layers):
-            span = slice(int(image.layers[k]["first"]), int(image.layers[k]["first"] + image.layers[k]["count"]))
-            digital = float(cycles[span][~(mvm[span] | program[span])].sum())
-            for core in layer.cores or [home[k]]:
-                busy[core] = busy.get(core, 0.0) + digital / max(len(layer.cores), 1)
+            for core in layer.cores:
+                busy[core] = busy.get(core, 0.0) + digital[k] / len(layer.cores)
         mvm_stage = max((float(cycles[i]) for i in np.flatnonzero(mvm)), default=0.0)
         interval = max([mvm_stage, *busy.values(), *transfer])
     cycle_time = max((-(-layer.mvm_per_image // layer.replicas) for layer in layers if layer.replicas), default=0)

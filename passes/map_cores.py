@@ -3,7 +3,7 @@
 Crossbars are renumbered in the order the stream first uses them, so a layer's crossbars
 (and a tile's replicas) have consecutive ids. A layer's crossbars are then kept together:
 a layer that fits on one core starts a fresh core rather than straddle two, and a larger
-one fills whole cores. On a fixed chip (`cores` set) where that layered packing does not
+one goes on from the current core over as many cores as it needs. On a fixed chip (`cores` set) where that layered packing does not
 fit but a dense one does, crossbars are packed densely.
 
 When the model needs more crossbars than the chip has, map-cores fails with needed vs
@@ -35,12 +35,17 @@ def _renumber(module: ModuleOp, stream: cim.StreamOp) -> list[list[int]]:
             continue
         ids: list[int] = []
         for inst in layer.body.block.ops:
-            if isinstance(inst, cim.MvmOp) and inst.xbar_id not in new_ids:
-                for old in range(inst.xbar_id, inst.xbar_id + inst.replica_count):
-                    if old in new_ids:
-                        raise CimcError(f"map-cores: crossbar {old} is a replica of two MVMs")
-                    new_ids[old] = len(new_ids)
-                    ids.append(new_ids[old])
+            if not isinstance(inst, cim.MvmOp):
+                continue
+            olds = range(inst.xbar_id, inst.xbar_id + inst.replica_count)
+            seen = [old for old in olds if old in new_ids]
+            if len(seen) == len(olds) and [new_ids[old] - new_ids[olds[0]] for old in olds] == list(range(len(olds))):
+                continue  # the same crossbars as an earlier MVM
+            if seen:
+                raise CimcError(f"map-cores: crossbar {seen[0]} is a replica of two MVMs")
+            for old in olds:
+                new_ids[old] = len(new_ids)
+                ids.append(new_ids[old])
         if ids:
             layers.append(ids)
     unused = [old for old in decls if old not in new_ids]

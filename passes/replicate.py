@@ -157,6 +157,8 @@ class ReplicatePass(ModulePass):
     budget: int | None = None
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
+        if self.strategy not in STRATEGIES:
+            raise CimcError(f"replicate: unknown strategy '{self.strategy}': choose one of {', '.join(STRATEGIES)}")
         arch = Arch.of_module(op)
         demands, groups = layer_demands(op, arch)
         need = crossbars_used(demands, [1] * len(demands))
@@ -169,7 +171,7 @@ class ReplicatePass(ModulePass):
         if arch.cores is not None and budget > arch.cores * arch.xbars_per_core:
             raise CimcError(f"replicate: the budget of {budget} crossbars is more than the chip's "
                             f"{arch.cores * arch.xbars_per_core} ({arch.cores} cores x {arch.xbars_per_core})")
-        if need > budget and arch.allow_reload:
+        if need > budget and arch.allow_reload and self.budget is None:
             replicas = [1] * len(demands)  # one copy, reprogrammed in turns (map-cores)
         elif need > budget and self.budget is None:
             raise CimcError(f"replicate: the model needs {need} crossbars, the chip has {budget} ({arch.cores} cores x "
