@@ -262,6 +262,9 @@ class BinaryImage:
         used = [range(int(w["xbar"]), int(w["xbar"]) + int(n)) for w, n in zip(inst[mvm], replicas)]
         if not all(set(r) <= ids for r in used):
             raise corrupt("an MVM names a crossbar that does not exist")
+        shape = {int(x["id"]): (int(x["rows"]), int(x["cols"]), int(x["width"])) for x in self.crossbars} if used else {}
+        if any(shape[m] != shape[r[0]] for r in used if len(r) > 1 for m in r):
+            raise corrupt("an MVM's replica crossbars differ in shape")
         slotted = set(self.crossbars["id"][self.crossbars["slot"] != NO_SLOT].tolist())
         written = [range(int(w["xbar"]), int(w["xbar"]) + int(pat["counts"][w["pattern"], 0])) for w in inst[program]]
         if not all(set(r) <= slotted for r in written):

@@ -10,7 +10,8 @@ then takes, one image at a time:
   layer that made its main input);
 - its crossbar programming (`cim.program`, with allow_reload), serially;
 - the NoC: the bytes it reads from buffers that a layer on another core wrote, at
-  noc_bytes_per_cycle plus noc_hop_cycles per hop of the mesh between their first cores.
+  noc_bytes_per_cycle per link (one per core of the smaller side) plus noc_hop_cycles per hop
+  of the mesh between their first cores.
 
 The schedule mode overlaps layers:
 - `layer`: one after the other; latency = the sum of the layer times.
@@ -157,7 +158,8 @@ def time_program(image: BinaryImage) -> Timing:
             hops = abs(home[p] % side - home[k] % side) + abs(home[p] // side - home[k] // side)
             if hops:
                 noc_energy += nbytes * hops * arch.noc_byte_pj
-                transfer[k] = max(transfer[k], hops * arch.noc_hop_cycles + nbytes / arch.noc_bytes_per_cycle)
+                links = min(len(layers[p].cores), len(layers[k].cores))  # each core sends its share
+                transfer[k] = max(transfer[k], hops * arch.noc_hop_cycles + nbytes / (links * arch.noc_bytes_per_cycle))
 
     mode = cim.SCHEDULES[int(image.streams[0]["schedule"])] if len(image.streams) else "layer"
     clock = 0.0

@@ -56,9 +56,11 @@ def test_load_errors(tmp_path):
 def test_examples_load():
     from pathlib import Path
     paths = sorted((Path(__file__).parent.parent / "examples" / "arch").glob("*.toml"))
-    assert [p.name for p in paths] == ["isaac.toml", "small.toml"]
+    assert [p.name for p in paths] == ["isaac.toml", "pimcomp.toml", "small.toml"]
     assert Arch.load(paths[0]) == Arch()
-    assert Arch.load(paths[1]).cores == 4
+    pimcomp = Arch.load(paths[1])
+    assert (pimcomp.cores * pimcomp.xbars_per_core, pimcomp.precision, pimcomp.allow_reload) == (9216, "int", False)
+    assert Arch.load(paths[2]).cores == 4
 
 
 def test_module_attribute_round_trip():
