@@ -200,3 +200,17 @@ def test_cli_rejects_unknown_mapping_choices(tmp_path, capsys, options, message)
 def test_api_rejects_bad_mapping_choices(kwargs, message):
     with pytest.raises(cimc.CimcError, match=message):
         cimc.compile(models.lenet5(), cimc.Arch(xbar_rows=64, xbar_cols=64), **kwargs)
+
+
+@pytest.mark.parametrize("strategy", ["none", "uniform", "balance", "optimal"])
+def test_the_schedule_changes_the_timing_never_the_program(strategy):
+    model = models.conv_net()
+    images = {mode: cimc.compile(model, cimc.Arch(xbar_rows=64, xbar_cols=64), replication=strategy,
+                                 budget=None if strategy == "none" else 200, schedule=mode).image
+              for mode in cim.SCHEDULES}
+    layer = images["layer"]
+    for mode, image in images.items():
+        for table in ("instructions", "patterns", "crossbars", "buffers", "layers"):
+            assert getattr(image, table).tobytes() == getattr(layer, table).tobytes(), (mode, table)
+        assert image.data == layer.data
+        assert cim.SCHEDULES[int(image.streams[0]["schedule"])] == mode

@@ -10,6 +10,7 @@ import pytest
 
 import cimc
 from cimc import models, zoo
+from cimc.dialects import cim
 from cimc.interpreter import check_memory_plan
 from cimc.reference import fake_quant_outputs, onnxruntime_outputs, relative_error
 
@@ -72,6 +73,8 @@ def test_network_int_is_bit_exact_with_fake_quant_and_close_to_onnxruntime(name)
         report = program.report()
         assert report.crossbars == 70168 and report.cores == 144 and report.crossbar_budget == 9216
         assert report.reload_cycles > 0 and report.reload_energy_pj > 0
+        phases = (program.image.instructions["opcode"] == cim.ProgramOp.OPCODE).sum()
+        assert phases == -(-70168 // 9216)  # 8 phases of up to 9,216 crossbars, in order of use
     check_memory_plan(program.image)
     inputs = zoo.zoo_input(model, seed=1)
     outputs = program.run(inputs, poison=True)
