@@ -1,13 +1,20 @@
 """plan-memory: a byte address for every buffer of a cim stream (static memory planning).
 
 Buffers whose live ranges (cim.buffer_lifetimes) overlap must not overlap in memory. Buffers
-live throughout (consts) are stacked at the bottom; the rest are placed greedy-by-size: the
-largest first, each at the lowest address that clears every placed buffer it is live with.
+live throughout (consts) are stacked at the bottom. The rest are placed by the best of a few
+greedy orders (TFLite's greedy-by-size first: the largest first, each at the lowest address
+that clears every placed buffer it is live with), and when that is above the lower bound (the
+largest sum of sizes live at one instruction) by a bounded search for a plan at the bound
+(`search_at_bound`).
+The result is never worse than greedy-by-size, and deterministic: the search is bounded by a
+count of steps, not by time.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+import numpy as np
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import IntegerAttr, ModuleOp, i64
@@ -18,13 +25,26 @@ from cimc.dialects import cim
 from cimc.errors import CimcError
 
 
-def greedy_by_size(buffers: list[tuple[int, int, int]]) -> list[int]:
+GREEDY_ORDERS = {
+    "size": lambda size, first, last: (-size, first),
+    "duration": lambda size, first, last: (-(last - first), -size, first),
+    "area": lambda size, first, last: (-size * (last - first + 1), first),
+    "first": lambda size, first, last: (first, -size),
+}
+"""Orders the greedy placement can take buffers in; "size" is greedy-by-size."""
+SEARCH_STEPS = 20000
+"""The most placements the search for a plan at the lower bound tries."""
+
+
+def greedy_by_size(buffers: list[tuple[int, int, int]], order: str = "size") -> list[int]:
     """Offsets for (size, first, last) buffers; overlapping lifetimes get disjoint ranges.
 
-    Buffers live throughout (consts) are stacked at the bottom; the others go largest first,
-    each at the lowest offset clear of the placed buffers it is live with, found through
-    buckets of time so that a placement looks only at buffers near it in time.
+    Buffers live throughout (consts) are stacked at the bottom; the others go in `order`
+    (largest first by default), each at the lowest offset clear of the placed buffers it is
+    live with, found through buckets of time so that a placement looks only at buffers near
+    it in time.
     """
+    key = GREEDY_ORDERS[order]
     offsets = [0] * len(buffers)
     if not buffers:
         return offsets
@@ -38,7 +58,7 @@ def greedy_by_size(buffers: list[tuple[int, int, int]]) -> list[int]:
             dynamic.append(i)
     width = max(1, -(-(end + 1) * 4 // max(len(dynamic), 1)))
     buckets: dict[int, list[int]] = {}
-    for i in sorted(dynamic, key=lambda i: (-buffers[i][0], buffers[i][1], i)):
+    for i in sorted(dynamic, key=lambda i: (*key(*buffers[i]), i)):
         size, first, last = buffers[i]
         near = {j for b in range(first // width, last // width + 1) for j in buckets.get(b, ())}
         busy = sorted((offsets[j], offsets[j] + buffers[j][0]) for j in near
@@ -54,6 +74,99 @@ def greedy_by_size(buffers: list[tuple[int, int, int]]) -> list[int]:
     return offsets
 
 
+def live_peak(buffers: list[tuple[int, int, int]]) -> int:
+    """The lower bound: the largest sum of sizes of the buffers live at one step."""
+    if not buffers:
+        return 0
+    delta = np.zeros(max(last for _, _, last in buffers) + 2, np.int64)
+    for size, first, last in buffers:
+        delta[first] += size
+        delta[last + 1] -= size
+    return int(np.cumsum(delta).max())
+
+
+def plan_peak(buffers: list[tuple[int, int, int]], offsets: list[int]) -> int:
+    return max((o + size for o, (size, _, _) in zip(offsets, buffers)), default=0)
+
+
+def plan_offsets(buffers: list[tuple[int, int, int]]) -> list[int]:
+    """The best plan found: the best greedy order, or a plan at the lower bound if the search
+    finds one."""
+    plans = [greedy_by_size(buffers, order) for order in GREEDY_ORDERS]
+    best = min(plans, key=lambda offsets: plan_peak(buffers, offsets))
+    bound = live_peak(buffers)
+    if plan_peak(buffers, best) > bound:
+        found = search_at_bound(buffers, bound)
+        if found is not None:
+            return found
+    return best
+
+
+def search_at_bound(buffers: list[tuple[int, int, int]], capacity: int) -> list[int] | None:
+    """Offsets that keep every buffer below `capacity`, or None if the bounded search finds none.
+
+    A depth-first search over the buffers in order of their first step. Each goes at a corner
+    of the buffers already placed and live with it: on top of one, just below one, at 0 or
+    at the top of the capacity, wherever it clears them all. The placements of the buffers
+    still live when a buffer starts are all the future depends on, so a state that failed is
+    remembered and not tried again. At most SEARCH_STEPS placements are tried.
+    """
+    end = max((last for _, _, last in buffers), default=0)
+    offsets = [0] * len(buffers)
+    base = 0
+    for i, (size, first, last) in enumerate(buffers):
+        if first == 0 and last == end:
+            offsets[i], base = base, base + size
+    order = sorted((i for i, (_, first, last) in enumerate(buffers) if not (first == 0 and last == end)),
+                   key=lambda i: (buffers[i][1], -buffers[i][0], i))
+    room = capacity - base
+    placed: dict[int, int] = {}
+    failed: set[tuple] = set()
+
+    def corners(depth: int) -> list | None:
+        i = order[depth]
+        size, first, last = buffers[i]
+        live = [(placed[j], placed[j] + buffers[j][0]) for j in placed
+                if buffers[j][1] <= last and first <= buffers[j][2]]
+        key = (depth, tuple(sorted((j, placed[j]) for j in placed if buffers[j][2] >= first)))
+        if key in failed:
+            return None
+        spots = {0, room - size, *(hi for _, hi in live), *(lo - size for lo, _ in live)}
+        fits = sorted(c for c in spots if 0 <= c and c + size <= room
+                      and not any(lo < c + size and c < hi for lo, hi in live))
+        if not fits:
+            failed.add(key)
+            return None
+        return [fits, 0, key]
+
+    if not order:
+        return offsets
+    first_frame = corners(0)
+    frames = [first_frame] if first_frame is not None else []
+    steps = 0
+    while frames:
+        depth = len(frames) - 1
+        frame = frames[-1]
+        placed.pop(order[depth], None)  # the last spot tried here failed further down
+        if frame[1] == len(frame[0]):
+            failed.add(frame[2])
+            frames.pop()
+            continue
+        placed[order[depth]] = frame[0][frame[1]]
+        frame[1] += 1
+        if depth + 1 == len(order):
+            for i, offset in placed.items():
+                offsets[i] = base + offset
+            return offsets
+        steps += 1
+        if steps > SEARCH_STEPS:
+            return None
+        child = corners(depth + 1)
+        if child is not None:
+            frames.append(child)
+    return None
+
+
 @dataclass(frozen=True)
 class PlanMemoryPass(ModulePass):
     """Sets `addr` on every cim.alloc; fails if the plan exceeds the Arch's global memory."""
@@ -65,7 +178,7 @@ class PlanMemoryPass(ModulePass):
         for stream in cim.streams(op):
             lifetimes = cim.buffer_lifetimes(stream)
             allocs = list(lifetimes)
-            offsets = greedy_by_size([(a.size_bytes, *lifetimes[a]) for a in allocs])
+            offsets = plan_offsets([(a.size_bytes, *lifetimes[a]) for a in allocs])
             peak = max((o + a.size_bytes for o, a in zip(offsets, allocs)), default=0)
             if peak > arch.global_memory_bytes:
                 raise CimcError(f"plan-memory: the program needs {peak} bytes of global memory, the arch has "

@@ -11,7 +11,7 @@ import pytest
 import cimc
 from cimc import models, zoo
 from cimc.dialects import cim
-from cimc.interpreter import check_memory_plan
+from cimc.interpreter import check_memory_plan, memory_lower_bound
 from cimc.reference import fake_quant_outputs, onnxruntime_outputs, relative_error
 
 
@@ -20,6 +20,7 @@ def check(model, arch: cimc.Arch, **mapping) -> tuple[cimc.Program, dict[str, np
     """Compile, check the memory plan, run with dead buffers poisoned, compare with onnxruntime."""
     program = cimc.compile(model, arch=arch, **mapping)
     check_memory_plan(program.image)
+    assert program.image.memory_bytes == memory_lower_bound(program.image)  # the plan is at the bound
     inputs = zoo.zoo_input(model, seed=1)
     reference = onnxruntime_outputs(model, inputs)
     outputs = program.run(inputs, poison=True)
@@ -69,6 +70,7 @@ def test_network_int_is_bit_exact_with_fake_quant_and_close_to_onnxruntime(name)
             cimc.compile(model, cimc.Arch(precision="int", **PIMCOMP_CHIP), calibration=calibration)
         arch = cimc.Arch(precision="int", allow_reload=True, **PIMCOMP_CHIP)
     program = cimc.compile(model, arch=arch, calibration=calibration)
+    assert program.image.memory_bytes == memory_lower_bound(program.image)
     if name == "vgg19":
         report = program.report()
         assert report.crossbars == 70168 and report.cores == 144 and report.crossbar_budget == 9216

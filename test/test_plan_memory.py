@@ -13,7 +13,7 @@ from cimc.binary import BinaryImage
 from cimc.errors import CimcError
 from cimc.interpreter import Executable, check_memory_plan, memory_lower_bound
 from cimc.reference import model_inputs, random_inputs
-from cimc.passes.plan_memory import greedy_by_size
+from cimc.passes.plan_memory import GREEDY_ORDERS, greedy_by_size, live_peak, plan_offsets, plan_peak, search_at_bound
 
 
 def overlapping_live_buffers(spans: list[tuple[int, int, int, int]]) -> list[tuple[int, int]]:
@@ -96,3 +96,37 @@ def test_poisoning_shows_a_read_outside_a_lifetime():
     broken = BinaryImage(**{**{f: getattr(image, f) for f in image.__dataclass_fields__}, "buffers": buffers})
     assert np.isnan(Executable(broken, poison=True).run(x)["fc3"]).all()
     np.testing.assert_array_equal(Executable(broken).run(x)["fc3"], clean)  # unpoisoned, the bug hides
+
+
+@settings(max_examples=300, deadline=None)
+@given(buffers())
+def test_the_planner_never_overlaps_live_buffers_and_never_loses_to_greedy_by_size(problem):
+    offsets = plan_offsets(problem)
+    spans = [(o, s, f, l) for o, (s, f, l) in zip(offsets, problem)]
+    assert overlapping_live_buffers(spans) == []
+    assert live_peak(problem) <= plan_peak(problem, offsets)
+    assert plan_peak(problem, offsets) <= min(plan_peak(problem, greedy_by_size(problem, order)) for order in GREEDY_ORDERS)
+
+
+@settings(max_examples=200, deadline=None)
+@given(buffers(), st.integers(0, 3))
+def test_a_plan_the_search_finds_keeps_below_its_capacity(problem, slack):
+    capacity = live_peak(problem) + slack * 4
+    offsets = search_at_bound(problem, capacity)
+    if offsets is not None:
+        spans = [(o, s, f, l) for o, (s, f, l) in zip(offsets, problem)]
+        assert overlapping_live_buffers(spans) == []
+        assert plan_peak(problem, offsets) <= capacity
+
+
+def test_the_search_reaches_the_bound_where_every_greedy_order_misses_it():
+    # three buffers at one step tile the bound exactly, and the one live across the two peaks
+    # must sit where neither peak's greedy placement puts it (the pattern of ResNet-50's
+    # bottlenecks: a residual beside a padded input and its im2col window, twice)
+    problem = [(3, 0, 9), (1, 2, 3), (6, 3, 4), (3, 8, 15), (1, 11, 12), (6, 12, 13), (3, 6, 8)]
+    bound = live_peak(problem)
+    assert bound == 10
+    assert all(plan_peak(problem, greedy_by_size(problem, order)) > bound for order in GREEDY_ORDERS)
+    offsets = plan_offsets(problem)
+    assert plan_peak(problem, offsets) == bound
+    assert overlapping_live_buffers([(o, s, f, l) for o, (s, f, l) in zip(offsets, problem)]) == []
