@@ -39,9 +39,10 @@ STAGES = {
 
 
 def pipeline(arch: Arch, to: str, replication: str = "none", budget: int | None = None,
-             schedule: str = "layer") -> list[str]:
+             schedule: str = "layer", memory_aliasing: bool = True) -> list[str]:
     options = {"replicate": f"replicate{{strategy={replication}" + ("" if budget is None else f" budget={budget}") + "}",
-               "schedule": f"schedule{{mode={schedule}}}"}
+               "schedule": f"schedule{{mode={schedule}}}",
+               "lower-to-isa": "lower-to-isa" if memory_aliasing else "lower-to-isa{aliasing=false}"}
     passes = [options.get(name, name) for name in STAGES[to]]
     if arch.precision == "int":
         passes = [*GRAPH_PIPELINE, "quantize", *passes[len(GRAPH_PIPELINE):]]
@@ -80,7 +81,7 @@ def context(weights: WeightStore | None = None,
 
 def lower(model: str | Path | onnx.ModelProto, arch: Arch | str | Path | None = None, to: str = "cim", *,
           calibration: list[dict[str, np.ndarray]] | None = None, replication: str = "none",
-          budget: int | None = None, schedule: str = "layer",
+          budget: int | None = None, schedule: str = "layer", memory_aliasing: bool = True,
           pass_seconds: dict[str, float] | None = None) -> Lowered:
     """Import an ONNX model and run the pipeline up to level `to` ("graph", "xbar" or "cim").
 
@@ -89,8 +90,9 @@ def lower(model: str | Path | onnx.ModelProto, arch: Arch | str | Path | None = 
     it one seeded standard-normal input does, with a warning. `replication` ("none",
     "uniform", "balance" or "optimal") and `budget` (crossbars; default the chip's) choose the
     weight copies, `schedule` ("layer", "element" or "batch") how the cost model overlaps the
-    layers. `pass_seconds`, if given, receives the seconds each pass (by name, summed over its
-    runs) took.
+    layers. `memory_aliasing=False` gives every tensor a buffer of its own (views become
+    copies, no elementwise op writes over its input). `pass_seconds`, if given, receives the
+    seconds each pass (by name, summed over its runs) took.
     """
     if to not in STAGES:
         raise CimcError(f"unknown level '{to}': choose one of {', '.join(STAGES)}")
@@ -114,7 +116,10 @@ def lower(model: str | Path | onnx.ModelProto, arch: Arch | str | Path | None = 
 
     if calibration is not None and not isinstance(calibration, (list, tuple)):
         raise CimcError("calibration is a list of {input name: array} dicts")
-    PassPipeline.parse_spec(passes, ",".join(pipeline(arch, to, replication, budget, schedule)), time_pass).apply(
+    if not isinstance(memory_aliasing, bool):
+        raise CimcError(f"memory_aliasing must be True or False, not {memory_aliasing!r}")
+    spec = ",".join(pipeline(arch, to, replication, budget, schedule, memory_aliasing))
+    PassPipeline.parse_spec(passes, spec, time_pass).apply(
         context(weights, None if calibration is None else list(calibration)), module)
     try:
         module.verify()
@@ -198,12 +203,12 @@ class Program:
 
 def compile(model: str | Path | onnx.ModelProto, arch: Arch | str | Path | None = None, *,
             calibration: list[dict[str, np.ndarray]] | None = None, replication: str = "none",
-            budget: int | None = None, schedule: str = "layer",
+            budget: int | None = None, schedule: str = "layer", memory_aliasing: bool = True,
             pass_seconds: dict[str, float] | None = None) -> Program:
     """Compile an ONNX model (a path or a ModelProto) for `arch` into a runnable Program
-    (`calibration`, `replication`, `budget`, `schedule`: see `lower`)."""
+    (`calibration`, `replication`, `budget`, `schedule`, `memory_aliasing`: see `lower`)."""
     module, weights = lower(model, arch, to="cim", calibration=calibration, replication=replication, budget=budget,
-                            schedule=schedule, pass_seconds=pass_seconds)
+                            schedule=schedule, memory_aliasing=memory_aliasing, pass_seconds=pass_seconds)
     image = encode(module, weights, verify=False)  # lower verified it
     arch = image.arch
     if arch.precision == "int" and arch.adc_bits is not None and arch.adc_range != "full":

@@ -94,6 +94,9 @@ def crossbars_per_copy(tiles: Sequence[xbar.MvmOp], arch: Arch) -> int:
 @dataclass
 class _Lowering:
     arch: Arch
+    aliasing: bool = True
+    """Views share their input's buffer and elementwise ops write over a dying input; without
+    it every tensor has a buffer of its own (views become copies)."""
     stream: Block = field(default_factory=Block)
     buffers: dict[SSAValue, SSAValue] = field(default_factory=dict)
     sharers: dict[SSAValue, int] = field(default_factory=dict)
@@ -133,7 +136,7 @@ class _Lowering:
     def in_place_buffer(self, result: SSAValue, operands: Sequence[SSAValue]) -> SSAValue:
         """For an elementwise op: the buffer of an operand that dies here and has the result's
         shape, written over in place; else a new buffer."""
-        for value in operands:
+        for value in operands if self.aliasing else ():
             buf = self.buffers.get(value)
             if (buf is not None and shape_of(value) == shape_of(result) and len(list(value.uses)) == 1
                     and self.sharers.get(buf) == 1 and buf.owner.kind.data in ("activation", "scratch")):
@@ -227,7 +230,13 @@ class _Lowering:
         if isinstance(op, (graph.WeightOp, func.ReturnOp)):
             return
         if isinstance(op, (graph.FlattenOp, graph.ReshapeOp, graph.UnsqueezeOp, graph.IdentityOp)):
-            self.share(op.results[0], op.operands[0])
+            if self.aliasing:
+                self.share(op.results[0], op.operands[0])
+            else:
+                self.start_layer(op)
+                count = numel(shape_of(op.results[0]))
+                self.emit(cim.CopyOp((self.result_buffer(op.results[0]), 0, [1]), (self.buffer(op.operands[0]), 0, [1]),
+                                     [count]))
             return
         if self.bias_of_col2im(op):
             return  # col2im adds the bias as it moves the matrix to NCHW
@@ -554,9 +563,12 @@ class _Lowering:
 
 @dataclass(frozen=True)
 class LowerToIsaPass(ModulePass):
-    """Replaces function @main (xbar level) by cim.crossbar declarations and a cim.stream."""
+    """Replaces function @main (xbar level) by cim.crossbar declarations and a cim.stream;
+    `aliasing=false` gives every tensor a buffer of its own."""
 
     name = "lower-to-isa"
+
+    aliasing: bool = True
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         fns = [f for f in op.ops if isinstance(f, func.FuncOp)]
@@ -564,7 +576,7 @@ class LowerToIsaPass(ModulePass):
             raise CimcError(f"lower-to-isa: expected one func.func, found {len(fns)}")
         (fn,) = fns
         arch = Arch.of_module(op)
-        lowering = _Lowering(arch)
+        lowering = _Lowering(arch, self.aliasing)
         lowering.lower_function(fn)
         lowering.check_placement()
         op.body.block.erase_op(fn)

@@ -130,3 +130,23 @@ def test_the_search_reaches_the_bound_where_every_greedy_order_misses_it():
     offsets = plan_offsets(problem)
     assert plan_peak(problem, offsets) == bound
     assert overlapping_live_buffers([(o, s, f, l) for o, (s, f, l) in zip(offsets, problem)]) == []
+
+
+@pytest.mark.parametrize("name", ["squeezenet", "shufflenet"])
+def test_without_aliasing_every_tensor_has_its_own_buffer_and_the_outputs_are_the_same(name):
+    from cimc import zoo
+    model = zoo.network(name)
+    shared, own = cimc.compile(model), cimc.compile(model, memory_aliasing=False)
+    x = zoo.zoo_input(model)
+    for key, value in shared.run(x).items():
+        np.testing.assert_array_equal(own.run(x, poison=True)[key], value)
+    assert len(own.image.buffers) > len(shared.image.buffers)
+    for program in (shared, own):
+        check_memory_plan(program.image)
+        assert program.image.memory_bytes == memory_lower_bound(program.image)
+    assert memory_lower_bound(shared.image) <= memory_lower_bound(own.image)
+
+
+def test_memory_aliasing_must_be_a_bool():
+    with pytest.raises(CimcError, match="memory_aliasing must be True or False, not 'no'"):
+        cimc.compile(models.lenet5(), memory_aliasing="no")
