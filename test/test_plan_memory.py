@@ -150,3 +150,18 @@ def test_without_aliasing_every_tensor_has_its_own_buffer_and_the_outputs_are_th
 def test_memory_aliasing_must_be_a_bool():
     with pytest.raises(CimcError, match="memory_aliasing must be True or False, not 'no'"):
         cimc.compile(models.lenet5(), memory_aliasing="no")
+
+
+def test_cli_draws_the_memory_plan(tmp_path, capsys):
+    from cimc.tools.cli import main as cli_main
+    program = cimc.compile(models.lenet5())
+    program.save(tmp_path / "lenet.cimb")
+    cli_main(["report", str(tmp_path / "lenet.cimb"), "--memory-plot", str(tmp_path / "plan.svg")])
+    svg = (tmp_path / "plan.svg").read_text()
+    # one rectangle per buffer, plus the legend's four
+    assert svg.count("<path") >= len(program.image.buffers) + 4
+    assert "lower bound" in svg
+    with pytest.raises(SystemExit):
+        cli_main(["report", str(tmp_path / "lenet.cimb"), "--memory-plot", str(tmp_path / "plan.gif")])
+    assert "must end in .png, .svg or .pdf" in capsys.readouterr().err
+    assert not (tmp_path / "plan.gif").exists()

@@ -36,3 +36,4 @@ def test_shell_examples(tmp_path):
     assert (tmp_path / "out" / "fc3.npy").exists()
     assert "cim.mvm" in (tmp_path / "conv_relu.cim.mlir").read_text()
     assert (tmp_path / "decoded.npz").exists()
+    assert (tmp_path / "plan.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -16,6 +16,7 @@ from cimc.errors import CimcError
 from cimc.files import write_atomically
 from cimc.frontend import load_model
 from cimc.numerics import Noise
+from cimc.plot import plot_memory_plan
 from cimc.reference import fake_quant_outputs, onnxruntime_outputs, random_inputs, relative_error
 
 
@@ -91,7 +92,10 @@ def cmd_run(args: argparse.Namespace) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> None:
-    report = Program.load(args.binary).report()
+    program = Program.load(args.binary)
+    if args.memory_plot:
+        plot_memory_plan(program.image, args.memory_plot, f"{Path(args.binary).name}: memory plan")
+    report = program.report()
     print(report.to_json() if args.json else report)
 
 
@@ -170,6 +174,8 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("report", help="print what a .cimb costs")
     s.add_argument("binary")
     s.add_argument("--json", action="store_true", help="machine-readable output (Report.to_dict() as JSON)")
+    s.add_argument("--memory-plot", metavar="FILE.png",
+                   help="draw the memory plan (instructions across, addresses up; needs matplotlib, cimc[plot])")
     s.set_defaults(run=cmd_report)
     return p
 
