@@ -254,10 +254,12 @@ class BinaryImage:
         if (inst["replicas"][~mvm] != 0).any():
             raise corrupt("an instruction other than an MVM has replicas")
         replicas = inst["replicas"][mvm].astype(np.int64)
-        if (replicas < 1).any() or (replicas > pat["counts"][inst["pattern"][mvm], 0]).any():
-            raise corrupt("an MVM has replicas outside 1..its first loop count")
-        if (pat["rank"][inst["pattern"][program]] != 1).any():
-            raise corrupt("a cim.program has more than one loop")
+        bad = np.flatnonzero((replicas < 1) | (replicas > pat["counts"][inst["pattern"][mvm], 0]))
+        if len(bad):
+            raise corrupt(f"MVM instruction {np.flatnonzero(mvm)[bad[0]]} has replicas outside 1..its first loop count")
+        bad = np.flatnonzero(pat["rank"][inst["pattern"][program]] != 1)
+        if len(bad):
+            raise corrupt(f"cim.program instruction {np.flatnonzero(program)[bad[0]]} has more than one loop")
         ids = set(self.crossbars["id"].tolist())
         used = [range(int(w["xbar"]), int(w["xbar"]) + int(n)) for w, n in zip(inst[mvm], replicas)]
         if not all(set(r) <= ids for r in used):
@@ -266,9 +268,15 @@ class BinaryImage:
         if any(shape[m] != shape[r[0]] for r in used if len(r) > 1 for m in r):
             raise corrupt("an MVM's replica crossbars differ in shape")
         slotted = set(self.crossbars["id"][self.crossbars["slot"] != NO_SLOT].tolist())
-        written = [range(int(w["xbar"]), int(w["xbar"]) + int(pat["counts"][w["pattern"], 0])) for w in inst[program]]
-        if not all(set(r) <= slotted for r in written):
-            raise corrupt("a cim.program names a crossbar that does not exist or has no slot")
+        for index in np.flatnonzero(program):
+            first, count = int(inst["xbar"][index]), int(pat["counts"][inst["pattern"][index], 0])
+            # the count is checked before the range is built: a corrupt one may be 2^32
+            if count > len(slotted) or not set(range(first, first + count)) <= slotted:
+                raise corrupt(f"cim.program instruction {index} names a crossbar that does not exist or has no slot")
+        contents = {}
+        for x in self.crossbars:
+            if contents.setdefault(int(x["data"]), (int(x["rows"]), int(x["cols"]))) != (int(x["rows"]), int(x["cols"])):
+                raise corrupt(f"crossbar {int(x['id'])} shares its contents with a crossbar of another shape")
         if ((self.crossbars["slot"] != NO_SLOT) & (self.crossbars["slot"] >= self.arch.xbars_per_core)).any():
             raise corrupt("a crossbar's slot is beyond its core's xbars_per_core")
         if len(self.streams) == 1 and int(self.streams[0]["schedule"]) >= len(cim.SCHEDULES):

@@ -54,7 +54,8 @@ def check_mapping(replication: str, budget: int | None, schedule: str) -> None:
     from cimc.passes.replicate import STRATEGIES
     if replication not in STRATEGIES:
         raise CimcError(f"unknown replication '{replication}': choose one of {', '.join(STRATEGIES)}")
-    if budget is not None and (isinstance(budget, bool) or not isinstance(budget, int) or budget < 1):
+    if budget is not None and (isinstance(budget, (bool, np.bool_)) or not isinstance(budget, (int, np.integer))
+                               or budget < 1):
         raise CimcError(f"budget must be a whole number of crossbars >= 1 or None, not {budget!r}")
     if schedule not in cim.SCHEDULES:
         raise CimcError(f"unknown schedule '{schedule}': choose one of {', '.join(cim.SCHEDULES)}")
@@ -97,6 +98,7 @@ def lower(model: str | Path | onnx.ModelProto, arch: Arch | str | Path | None = 
     if to not in STAGES:
         raise CimcError(f"unknown level '{to}': choose one of {', '.join(STAGES)}")
     check_mapping(replication, budget, schedule)
+    budget = None if budget is None else int(budget)
     if isinstance(arch, (str, Path)):
         arch = Arch.load(arch)
     elif arch is None:

@@ -71,10 +71,10 @@ class Executable:
         self.sum_dtype = np.float32 if largest_sum < 2**24 else np.float64
         ideal = noise is None or noise.is_ideal
         cells_read = arch.adc_bits is not None or bit_serial
-        shared: dict[tuple[int, int, int], tuple] = {}  # replicas hold the same weights: prepared once
+        shared: dict[tuple, tuple] = {}  # replicas hold the same weights: prepared once
         for i, row in enumerate(image.crossbars):
             ident, first, width = int(row["id"]), int(row["first"]), int(row["width"])
-            key = (int(row["data"]), first, width)
+            key = (int(row["data"]), int(row["rows"]), int(row["cols"]), first, width)
             if ideal and key in shared:
                 matrix, levels, shifts = shared[key]
             else:
@@ -237,7 +237,7 @@ class Executable:
         if cells is not None and self.digits_source != source:  # a row tile's crossbars read the same inputs
             self.digits, self.digits_source, self.digits_span = self.input_digits(inputs), source, src_span
         parts = [(slice(None), matrix, cells)] if not split else [
-            (slice(r * chunk, (r + 1) * chunk), m, c) for r, (m, c) in enumerate(split)]
+            (slice(r * chunk, (r + 1) * chunk), m, c) for r, (m, c) in enumerate(split) if r * chunk < src.shape[0]]
         for rows, m, c in parts:
             product = inputs[rows] @ m if c is None else self.bit_serial(self.digits[:, rows], *c)
             if acc:

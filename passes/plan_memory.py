@@ -120,6 +120,8 @@ def search_at_bound(buffers: list[tuple[int, int, int]], capacity: int) -> list[
     order = sorted((i for i, (_, first, last) in enumerate(buffers) if not (first == 0 and last == end)),
                    key=lambda i: (buffers[i][1], -buffers[i][0], i))
     room = capacity - base
+    if room < 0:
+        return None
     placed: dict[int, int] = {}
     failed: set[tuple] = set()
 

@@ -6,9 +6,12 @@ takes ceil(P_l / R_l) activations, and a layer pipeline's cycle time is
 T = max_l ceil(P_l / R_l) activations. The strategies, all within `budget` crossbars:
 
 - `none`: one copy of everything.
-- `uniform`: the same factor U for every layer (R_l = min(U, P_l)), the largest that fits.
-- `balance`: PIMCOMP-NN's bottleneck-first greedy: one more copy of the layer with the
-  largest ceil(P_l / R_l) while it fits, run to the full budget.
+- `uniform`: the same factor U for every layer, the largest that fits; a layer takes the
+  fewest copies as fast as U of them (R_l = ceil(P_l / ceil(P_l / U)), at most P_l).
+- `balance`: PIMCOMP-NN's bottleneck-first greedy run to the full budget: the layer with the
+  largest ceil(P_l / R_l) gets the copies that make it one activation faster, while they
+  fit. (PIMCOMP-NN adds one copy at a time, which can spend crossbars on copies that speed
+  nothing up.)
 - `optimal`: the smallest T with sum_l X_l * ceil(P_l / T) <= budget (that sum falls as T
   grows, so a binary search over T finds it), with R_l = ceil(P_l / T): the fewest copies
   that reach it.
@@ -90,7 +93,8 @@ def _optimal(layers: Sequence[LayerDemand], budget: int) -> list[int]:
 
 def _uniform(layers: Sequence[LayerDemand], budget: int) -> list[int]:
     def copies(u: int) -> list[int]:
-        return [min(u, layer.activations) for layer in layers]
+        # U copies, less those that would not shorten a layer: ceil(P / ceil(P / U)) do as well
+        return [-(-layer.activations // -(-layer.activations // u)) for layer in layers]
 
     lo, hi = 1, max(layer.activations for layer in layers)
     while lo < hi:
@@ -111,32 +115,37 @@ def _balance(layers: Sequence[LayerDemand], budget: int) -> list[int]:
     while heap:
         load, i = heap[0]
         layer = layers[i]
-        if replicas[i] == layer.activations or used + layer.crossbars > budget:
-            break  # the bottleneck cannot get faster
-        replicas[i] += 1
-        used += layer.crossbars
-        heapq.heapreplace(heap, (-layer.activations // replicas[i], i))  # -ceil(P / R)
+        if -load == 1:
+            break  # one activation: the bottleneck cannot get faster
+        # the fewest copies that make it faster: one more activation shorter
+        wanted = -(-layer.activations // (-load - 1))
+        cost = (wanted - replicas[i]) * layer.crossbars
+        if used + cost > budget:
+            break
+        replicas[i], used = wanted, used + cost
+        heapq.heapreplace(heap, (-layer.activations // wanted, i))  # -ceil(P / R)
     return replicas
 
 
-def layer_tiles(module: ModuleOp) -> dict[SSAValue, list[xbar.MvmOp]]:
-    """The xbar.mvm tiles of every layer, keyed by the weight they hold, in program order."""
-    layers: dict[SSAValue, list[xbar.MvmOp]] = {}
+def layer_tiles(module: ModuleOp) -> dict[tuple[SSAValue, SSAValue], list[xbar.MvmOp]]:
+    """The xbar.mvm tiles of every layer, keyed by the weight they hold and the input matrix
+    they read (a weight two layers share is two layers), in program order."""
+    layers: dict[tuple[SSAValue, SSAValue], list[xbar.MvmOp]] = {}
     for op in module.walk():
         if isinstance(op, xbar.MvmOp):
-            layers.setdefault(op.weight, []).append(op)
+            layers.setdefault((op.weight, op.input), []).append(op)
     return layers
 
 
 def layer_demands(module: ModuleOp, arch: Arch) -> tuple[list[LayerDemand], list[list[xbar.MvmOp]]]:
     demands, groups = [], []
-    for weight, tiles in layer_tiles(module).items():
+    for (weight, matrix), tiles in layer_tiles(module).items():
         layer = tiles[0].attributes.get(graph.LAYER_ATTR)
         name = layer.data if isinstance(layer, StringAttr) else weight.owner.handle.data
-        rows = {shape_of(tile.input)[0] for tile in tiles}
-        if len(rows) != 1 or min(rows) < 1:
-            raise CimcError(f"replicate: the tiles of layer \"{name}\" must read one input matrix of known rows")
-        demands.append(LayerDemand(name, crossbars_per_copy(tiles, arch), rows.pop()))
+        rows = shape_of(matrix)[0]
+        if rows < 1:
+            raise CimcError(f"replicate: layer \"{name}\" reads an input matrix of unknown rows; run shape-infer first")
+        demands.append(LayerDemand(name, crossbars_per_copy(tiles, arch), rows))
         groups.append(tiles)
     return demands, groups
 

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 import cimc
 from cimc import models
 from cimc.binary import HEADER, BinaryImage, decode, encode
+from cimc.dialects import cim
 from cimc.errors import CimcError
 
 
@@ -201,3 +202,33 @@ def test_non_utf8_string_table_is_refused(lenet):
     raw = BinaryImage(**{**fields, "strings": b"\xff\xfe" + image.strings[2:]}).to_bytes()
     with pytest.raises(CimcError, match="not UTF-8"):
         BinaryImage.from_bytes(raw)
+
+
+def test_mapping_fields_are_validated(lenet):
+    image = lenet.image
+    mvm = int(np.flatnonzero(image.instructions["opcode"] == cim.MvmOp.OPCODE)[0])
+    with pytest.raises(CimcError, match=f"MVM instruction {mvm} has replicas outside 1..its first loop count"):
+        BinaryImage.from_bytes(_with(image, "instructions", "replicas", 60000, mvm))
+    with pytest.raises(CimcError, match="an instruction other than an MVM has replicas"):
+        BinaryImage.from_bytes(_with(image, "instructions", "replicas", 2, 0))
+    with pytest.raises(CimcError, match="slot is beyond its core's xbars_per_core"):
+        BinaryImage.from_bytes(_with(image, "crossbars", "slot", 10**6, 0))
+    with pytest.raises(CimcError, match="the stream has an unknown schedule"):
+        BinaryImage.from_bytes(_with(image, "streams", "schedule", 3, 0))
+    # two crossbars of different shapes cannot share contents (the interpreter prepares shared contents once)
+    other = int(np.flatnonzero(image.crossbars["rows"] != image.crossbars["rows"][0])[0])
+    with pytest.raises(CimcError, match="shares its contents with a crossbar of another shape"):
+        BinaryImage.from_bytes(_with(image, "crossbars", "data", int(image.crossbars["data"][0]), other))
+
+
+def test_a_corrupt_program_count_is_refused_without_building_the_range():
+    program = cimc.compile(models.lenet5(), cimc.Arch(xbar_rows=64, xbar_cols=64, cores=2, xbars_per_core=4,
+                                                      allow_reload=True))
+    image = program.image
+    write = int(np.flatnonzero(image.instructions["opcode"] == cim.ProgramOp.OPCODE)[0])
+    patterns = image.patterns.copy()
+    patterns["counts"][image.instructions["pattern"][write], 0] = 2**31
+    fields = {name: getattr(image, name) for name in image.__dataclass_fields__}
+    fields["patterns"] = patterns
+    with pytest.raises(CimcError, match=f"cim.program instruction {write} names a crossbar that does not exist"):
+        BinaryImage.from_bytes(BinaryImage(**fields).to_bytes())

@@ -214,3 +214,42 @@ def test_the_schedule_changes_the_timing_never_the_program(strategy):
             assert getattr(image, table).tobytes() == getattr(layer, table).tobytes(), (mode, table)
         assert image.data == layer.data
         assert cim.SCHEDULES[int(image.streams[0]["schedule"])] == mode
+
+
+def test_a_weight_two_layers_share_is_two_layers_to_replicate():
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+    weight = numpy_helper.from_array(np.random.default_rng(0).standard_normal((16, 8)).astype(np.float32), "W")
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", ["a", "W"], ["ya"]), helper.make_node("MatMul", ["b", "W"], ["yb"])], "tied",
+        [helper.make_tensor_value_info("a", TensorProto.FLOAT, [1, 16]),
+         helper.make_tensor_value_info("b", TensorProto.FLOAT, [4, 16])],
+        [helper.make_tensor_value_info("ya", TensorProto.FLOAT, [1, 8]),
+         helper.make_tensor_value_info("yb", TensorProto.FLOAT, [4, 8])], [weight])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8)
+    onnx.checker.check_model(model)
+    inputs = {"a": np.ones((1, 16), np.float32), "b": np.arange(64, dtype=np.float32).reshape(4, 16)}
+    plain = cimc.compile(model).run(inputs)
+    replicated = cimc.compile(model, replication="optimal", budget=5)
+    rows = {row.mvm_per_image: row.replicas for row in replicated.report().layers}
+    assert rows == {1: 1, 4: 4}  # T_opt = 1: the 4-row layer gets 4 copies
+    for key, value in replicated.run(inputs).items():
+        np.testing.assert_array_equal(value, plain[key])
+
+
+@pytest.mark.parametrize("strategy", ["uniform", "balance"])
+def test_greedy_strategies_never_leave_a_replica_without_work(lenet_int, strategy):
+    model, arch, calibration, base = lenet_int
+    adc = cimc.Arch(**{**arch.to_dict(), "adc_bits": 6, "adc_range": "column"})
+    need = len(base.image.crossbars)
+    plain = cimc.compile(model, adc, calibration=calibration)
+    for budget in (need + 46, 2 * need):  # conv1 (784 rows) got 29 copies of 28 rows, the last one none
+        program = cimc.compile(model, adc, calibration=calibration, replication=strategy, budget=budget)
+        words = program.image.instructions
+        mvm = words["opcode"] == cim.MvmOp.OPCODE
+        counts = program.image.patterns["counts"][words["pattern"][mvm], 0].astype(int)
+        replicas = words["replicas"][mvm].astype(int)
+        assert ((replicas - 1) * -(-counts // replicas) < counts).all()
+        inputs = lenet_inputs(base)
+        for key, value in plain.run(inputs).items():
+            np.testing.assert_array_equal(program.run(inputs)[key], value)

@@ -73,25 +73,11 @@ builtin.module attributes {cimc.arch = {xbar_rows = 4 : i64, xbar_cols = 3 : i64
 
 // -----
 
-// A layer's copies split its input rows: every tile of the layer (here the two tiles of
-// fc.weight, named by its handle without cimc.layer) must read one input of known rows.
-func.func @two_inputs(%x: tensor<4x4xf32>, %z: tensor<2x4xf32>) -> (tensor<4x2xf32>, tensor<2x2xf32>) {
-  %w = graph.weight "fc.weight" : tensor<4x2xf32>
-  %y = xbar.mvm %x, %w group 0 rows [0, 4] cols [0, 2] : (tensor<4x4xf32>, tensor<4x2xf32>) -> tensor<4x2xf32>
-  %v = xbar.mvm %z, %w group 0 rows [0, 4] cols [0, 2] : (tensor<2x4xf32>, tensor<4x2xf32>) -> tensor<2x2xf32>
-  func.return %y, %v : tensor<4x2xf32>, tensor<2x2xf32>
-}
-
-// CHECK: replicate: the tiles of layer "fc.weight" must read one input matrix of known rows
-// DEFAULT: replicate: the tiles of layer "fc.weight" must read one input matrix of known rows
-
-// -----
-
 func.func @dynamic_rows(%x: tensor<?x4xf32>) -> tensor<?x2xf32> {
   %w = graph.weight "fc.weight" : tensor<4x2xf32>
   %y = xbar.mvm %x, %w group 0 rows [0, 4] cols [0, 2] {cimc.layer = "fc"} : (tensor<?x4xf32>, tensor<4x2xf32>) -> tensor<?x2xf32>
   func.return %y : tensor<?x2xf32>
 }
 
-// CHECK: replicate: the tiles of layer "fc" must read one input matrix of known rows
-// DEFAULT: replicate: the tiles of layer "fc" must read one input matrix of known rows
+// CHECK: replicate: layer "fc" reads an input matrix of unknown rows; run shape-infer first
+// DEFAULT: replicate: layer "fc" reads an input matrix of unknown rows; run shape-infer first

@@ -51,31 +51,32 @@ builtin.module attributes {cimc.arch = {xbar_rows = 4 : i64, xbar_cols = 3 : i64
 // NONE-NEXT:     %m_2 = xbar.mvm %m, %pw group 0 rows [4, 5] cols [0, 3] {cimc.layer = "pw"} : (tensor<4x5xf32>, tensor<3x5x1x1xf32>) -> tensor<4x3xf32>
 // NONE:          %y = xbar.mvm %f, %fw group 0 rows [0, 3] cols [0, 3] {cimc.layer = "fc"} : (tensor<1x3xf32>, tensor<3x3xf32>) -> tensor<1x3xf32>
 
-// uniform: R_l = min(U, P_l) for the largest U that fits. U = 3: 2*3 + 2*3 + 1*1 = 13 <= 13;
-// U = 4: 2*4 + 2*4 + 1 = 17 > 13. fc has one row: R = min(3, 1) = 1.
+// uniform: the largest U that fits, each layer taking the fewest copies as fast as U of them,
+// R_l = ceil(P_l / ceil(P_l / U)). U = 3: conv 3, pw ceil(4 / ceil(4/3)) = 2, fc 1:
+// 2*3 + 2*2 + 1 = 11 <= 13; U = 4: conv ceil(9 / 3) = 3, pw 4: 6 + 8 + 1 = 15 > 13.
 // UNIFORM:      builtin.module attributes {cimc.arch = {xbar_rows = 4 : i64, xbar_cols = 3 : i64, cores = 2 : i64, xbars_per_core = 8 : i64}, cimc.crossbar_budget = 13 : i64} {
 // UNIFORM-NEXT:   func.func @three_layers(%x: tensor<1x1x3x3xf32>) -> tensor<1x3xf32> {
 // UNIFORM:          %c_1 = xbar.mvm %c, %cw group 0 rows [0, 4] cols [0, 3] replicas 3 {cimc.layer = "conv"} : (tensor<9x4xf32>, tensor<5x1x2x2xf32>) -> tensor<9x3xf32>
 // UNIFORM-NEXT:     %c_2 = xbar.mvm %c, %cw group 0 rows [0, 4] cols [3, 5] replicas 3 {cimc.layer = "conv"} : (tensor<9x4xf32>, tensor<5x1x2x2xf32>) -> tensor<9x2xf32>
-// UNIFORM:          %m_1 = xbar.mvm %m, %pw group 0 rows [0, 4] cols [0, 3] replicas 3 {cimc.layer = "pw"} : (tensor<4x5xf32>, tensor<3x5x1x1xf32>) -> tensor<4x3xf32>
-// UNIFORM-NEXT:     %m_2 = xbar.mvm %m, %pw group 0 rows [4, 5] cols [0, 3] replicas 3 {cimc.layer = "pw"} : (tensor<4x5xf32>, tensor<3x5x1x1xf32>) -> tensor<4x3xf32>
+// UNIFORM:          %m_1 = xbar.mvm %m, %pw group 0 rows [0, 4] cols [0, 3] replicas 2 {cimc.layer = "pw"} : (tensor<4x5xf32>, tensor<3x5x1x1xf32>) -> tensor<4x3xf32>
+// UNIFORM-NEXT:     %m_2 = xbar.mvm %m, %pw group 0 rows [4, 5] cols [0, 3] replicas 2 {cimc.layer = "pw"} : (tensor<4x5xf32>, tensor<3x5x1x1xf32>) -> tensor<4x3xf32>
 // UNIFORM:          %y = xbar.mvm %f, %fw group 0 rows [0, 3] cols [0, 3] {cimc.layer = "fc"} : (tensor<1x3xf32>, tensor<3x3xf32>) -> tensor<1x3xf32>
 
-// balance: one more copy of the layer with the largest ceil(P / R) while it fits
-// (used, then the loads (conv, pw, fc)): 5 (9, 4, 1) -> conv 7 (5, 4, 1) -> conv 9 (3, 4, 1)
-// -> pw 11 (3, 2, 1) -> conv 13 (ceil(9/4) = 3, 2, 1) -> conv again needs 15 > 13: stop.
-// The 4th conv copy does not lower T = 3: the greedy spends 2 crossbars optimal saves.
+// balance: the layer with the largest ceil(P / R) gets the copies that make it one
+// activation faster, while they fit (used, then the loads (conv, pw, fc)): 5 (9, 4, 1) ->
+// conv 2 copies 7 (5, 4, 1) -> conv 3 copies 9 (3, 4, 1) -> pw 2 copies 11 (3, 2, 1) -> conv
+// would need 5 copies, 15 > 13: stop.
 // BALANCE:      builtin.module attributes {cimc.arch = {xbar_rows = 4 : i64, xbar_cols = 3 : i64, cores = 2 : i64, xbars_per_core = 8 : i64}, cimc.crossbar_budget = 13 : i64} {
 // BALANCE-NEXT:   func.func @three_layers(%x: tensor<1x1x3x3xf32>) -> tensor<1x3xf32> {
-// BALANCE:          %c_1 = xbar.mvm %c, %cw group 0 rows [0, 4] cols [0, 3] replicas 4 {cimc.layer = "conv"} : (tensor<9x4xf32>, tensor<5x1x2x2xf32>) -> tensor<9x3xf32>
-// BALANCE-NEXT:     %c_2 = xbar.mvm %c, %cw group 0 rows [0, 4] cols [3, 5] replicas 4 {cimc.layer = "conv"} : (tensor<9x4xf32>, tensor<5x1x2x2xf32>) -> tensor<9x2xf32>
+// BALANCE:          %c_1 = xbar.mvm %c, %cw group 0 rows [0, 4] cols [0, 3] replicas 3 {cimc.layer = "conv"} : (tensor<9x4xf32>, tensor<5x1x2x2xf32>) -> tensor<9x3xf32>
+// BALANCE-NEXT:     %c_2 = xbar.mvm %c, %cw group 0 rows [0, 4] cols [3, 5] replicas 3 {cimc.layer = "conv"} : (tensor<9x4xf32>, tensor<5x1x2x2xf32>) -> tensor<9x2xf32>
 // BALANCE:          %m_1 = xbar.mvm %m, %pw group 0 rows [0, 4] cols [0, 3] replicas 2 {cimc.layer = "pw"} : (tensor<4x5xf32>, tensor<3x5x1x1xf32>) -> tensor<4x3xf32>
 // BALANCE-NEXT:     %m_2 = xbar.mvm %m, %pw group 0 rows [4, 5] cols [0, 3] replicas 2 {cimc.layer = "pw"} : (tensor<4x5xf32>, tensor<3x5x1x1xf32>) -> tensor<4x3xf32>
 // BALANCE:          %y = xbar.mvm %f, %fw group 0 rows [0, 3] cols [0, 3] {cimc.layer = "fc"} : (tensor<1x3xf32>, tensor<3x3xf32>) -> tensor<1x3xf32>
 
 // optimal: the smallest T with sum X_l * ceil(P_l / T) <= 13. T = 2: 2*5 + 2*2 + 1 = 15 > 13;
 // T_opt = 3: 2*ceil(9/3) + 2*ceil(4/3) + 1*1 = 6 + 4 + 1 = 11 <= 13, so R = (3, 2, 1): the
-// same T as balance and uniform with 11 crossbars, not 13.
+// same copies balance and uniform find here.
 // OPTIMAL:      builtin.module attributes {cimc.arch = {xbar_rows = 4 : i64, xbar_cols = 3 : i64, cores = 2 : i64, xbars_per_core = 8 : i64}, cimc.crossbar_budget = 13 : i64} {
 // OPTIMAL-NEXT:   func.func @three_layers(%x: tensor<1x1x3x3xf32>) -> tensor<1x3xf32> {
 // OPTIMAL:          %c_1 = xbar.mvm %c, %cw group 0 rows [0, 4] cols [0, 3] replicas 3 {cimc.layer = "conv"} : (tensor<9x4xf32>, tensor<5x1x2x2xf32>) -> tensor<9x3xf32>
