@@ -3,8 +3,9 @@
 Every instruction is priced by `cimc.interpreter.instruction_costs`. A layer (a LAYR row)
 then takes, one image at a time:
 
-- its MVMs: all of its crossbars fire together, so the longest MVM (ceil(n0 / replicas)
-  activations of input_cycles reads each);
+- its MVMs: all of its crossbars fire together, so the busiest crossbar: the MVMs on it (one
+  per block of rows when the im2col window is made in blocks), ceil(n0 / replicas)
+  activations of input_cycles reads each;
 - its digital work (copies, fills, vector ops), shared by the vector units of the cores its
   crossbars sit on (a layer without crossbars, such as a pool or an add, uses those of the
   layer that made its main input);
@@ -88,6 +89,15 @@ def operand_buffers(image: BinaryImage) -> tuple[np.ndarray, np.ndarray, np.ndar
     return index, is_dst, owner
 
 
+def busiest_crossbar(crossbars: np.ndarray, cycles: np.ndarray) -> float:
+    """The most cycles the MVMs give one crossbar (group): crossbars run at once, the MVMs on
+    one crossbar (a layer's blocks of rows) one after the other."""
+    if not len(crossbars):
+        return 0.0
+    ids, where = np.unique(crossbars, return_inverse=True)
+    return float(np.bincount(where, weights=cycles, minlength=len(ids)).max())
+
+
 def time_program(image: BinaryImage) -> Timing:
     arch, inst = image.arch, image.instructions
     cycles, energy = instruction_costs(image)
@@ -113,17 +123,18 @@ def time_program(image: BinaryImage) -> Timing:
     for k, row in enumerate(image.layers):
         span = slice(int(row["first"]), int(row["first"] + row["count"]))
         ids = np.flatnonzero(mvm[span]) + span.start
-        members = [range(int(inst["xbar"][i]), int(inst["xbar"][i]) + int(inst["replicas"][i])) for i in ids]
-        cores = sorted({core_of[m] for r in members for m in r})
-        replicas = max((len(r) for r in members), default=0)
-        activations = int(max((points[i] for i in ids), default=0))
+        members = {m for i in ids for m in range(int(inst["xbar"][i]), int(inst["xbar"][i]) + int(inst["replicas"][i]))}
+        cores = sorted({core_of[m] for m in members})
+        replicas = int(inst["replicas"][ids].max(initial=0))
+        # a crossbar's MVMs (one per block of rows) add up to the rows one copy computes
+        activations = int(busiest_crossbar(inst["xbar"][ids], points[ids]))
         macs += sum(points[i] * math.prod(shape_of[int(inst["xbar"][i])]) for i in ids)
         digital.append(float(cycles[span][~(mvm[span] | program[span])].sum()))
         layers.append(LayerTiming(
             name=image.string(int(row["name"])), instructions=int(row["count"]), mvm_instructions=len(ids),
-            crossbars=sum(len(r) for r in members) // max(replicas, 1), replicas=replicas,
+            crossbars=len(members) // max(replicas, 1), replicas=replicas,
             mvm_per_image=activations,
-            cycles=float(cycles[ids].max(initial=0.0)) + float(cycles[span][program[span]].sum()),
+            cycles=busiest_crossbar(inst["xbar"][ids], cycles[ids]) + float(cycles[span][program[span]].sum()),
             energy_pj=float(energy[span].sum()), start=0.0, finish=0.0, cores=cores))
         mine = layer_of[index] == k
         reads.append(set(owner[mine & ~is_dst].tolist()) - {-1})
@@ -175,7 +186,7 @@ def time_program(image: BinaryImage) -> Timing:
         for k, layer in enumerate(layers):
             for core in layer.cores:
                 busy[core] = busy.get(core, 0.0) + digital[k] / len(layer.cores)
-        mvm_stage = max((float(cycles[i]) for i in np.flatnonzero(mvm)), default=0.0)
+        mvm_stage = busiest_crossbar(inst["xbar"][mvm], cycles[mvm])
         interval = max([mvm_stage, *busy.values(), *transfer])
     cycle_time = max((-(-layer.mvm_per_image // layer.replicas) for layer in layers if layer.replicas), default=0)
     return Timing(layers=layers, latency_cycles=latency, interval_cycles=interval,

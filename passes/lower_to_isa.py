@@ -15,7 +15,7 @@ shift-and-add adds into the layer's zeroed output matrix.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from xdsl.context import Context
@@ -92,6 +92,25 @@ def crossbars_per_copy(tiles: Sequence[xbar.MvmOp], arch: Arch) -> int:
 
 
 @dataclass
+class _Window:
+    """An im2col matrix made a block of output rows at a time in one scratch buffer, each
+    block just before the MVMs that read it, so the window matrix (kh*kw/stride^2 times its
+    image) is never whole in memory."""
+
+    copy: Callable[[int, int], cim.CopyOp]
+    """The copy filling the scratch with output rows [r0, r1)."""
+    rows: int
+    """Output rows per block."""
+    width: int
+    height: int
+
+    def blocks(self) -> list[tuple[int, int]]:
+        """The blocks as ranges of matrix rows (pixels)."""
+        return [(r0 * self.width, min(r0 + self.rows, self.height) * self.width)
+                for r0 in range(0, self.height, self.rows)]
+
+
+@dataclass
 class _Lowering:
     arch: Arch
     aliasing: bool = True
@@ -106,6 +125,9 @@ class _Lowering:
     reserved_ids: set[int] = field(default_factory=set)
     """Crossbars that tiles name themselves (`xbar`); automatic placement goes around them."""
     next_id: int = 0
+    tile_crossbars: dict[tuple, int] = field(default_factory=dict)
+    """The first crossbar of each tile (and physical chunk), declared once however many blocks use it."""
+    windows: dict[SSAValue, _Window] = field(default_factory=dict)
     layer_name: str = ""
     layer_block: Block | None = None
 
@@ -166,7 +188,14 @@ class _Lowering:
 
     def crossbar(self, tile: xbar.MvmOp, physical: tuple[int, int] | None = None) -> int:
         """Declare the crossbars of a tile, one per replica with consecutive ids, and return the
-        first id; `physical` gives an int crossbar's physical columns."""
+        first id; `physical` gives an int crossbar's physical columns. A tile (chunk) read in
+        several blocks is declared once."""
+        if (tile, physical) in self.tile_crossbars:
+            return self.tile_crossbars[(tile, physical)]
+        self.tile_crossbars[(tile, physical)] = first = self.declare_crossbars(tile, physical)
+        return first
+
+    def declare_crossbars(self, tile: xbar.MvmOp, physical: tuple[int, int] | None) -> int:
         replicas = tile.replica_count
         if tile.xbar is not None:
             first = tile.xbar.value.data
@@ -199,30 +228,52 @@ class _Lowering:
         uses = list(value.uses)
         return len(uses) == 1 and isinstance(uses[0].operation, (xbar.AccumulateOp, xbar.ConcatOp, xbar.ShiftAddOp))
 
-    def write_product(self, value: SSAValue, dst: SSAValue, col: int, row_stride: int, acc: bool) -> None:
-        """Write (or with acc, add) the P x n matrix `value` into columns col.. of dst."""
-        pixels, width = shape_of(value)
+    def write_product(self, value: SSAValue, dst: SSAValue, col: int, row_stride: int, acc: bool,
+                      rows: tuple[int, int]) -> None:
+        """Write (or with acc, add) rows [p0, p1) of the P x n matrix `value` into columns col..
+        of dst."""
+        p0, p1 = rows
+        _, width = shape_of(value)
         owner = value.owner
         computed = value not in self.buffers  # not materialized: compute it right into dst
         if isinstance(owner, xbar.MvmOp) and computed:
             _, in_cols = shape_of(owner.input)
-            self.emit(cim.MvmOp(self.crossbar(owner), (dst, col, [row_stride]),
-                                (self.buffer(owner.input), owner.input_offset, [in_cols]), [pixels], acc,
-                                replicas=owner.replica_count))
+            first_row = 0 if owner.input in self.windows else p0  # a window block holds rows p0.. only
+            self.emit(cim.MvmOp(self.crossbar(owner), (dst, col + p0 * row_stride, [row_stride]),
+                                (self.buffer(owner.input), owner.input_offset + first_row * in_cols, [in_cols]),
+                                [p1 - p0], acc, replicas=owner.replica_count))
         elif isinstance(owner, xbar.AccumulateOp) and computed:
             for k, part in enumerate(owner.inputs):
-                self.write_product(part, dst, col, row_stride, acc or k > 0)
+                self.write_product(part, dst, col, row_stride, acc or k > 0, rows)
         elif isinstance(owner, xbar.ConcatOp) and computed:
             for part in owner.inputs:
-                self.write_product(part, dst, col, row_stride, acc)
+                self.write_product(part, dst, col, row_stride, acc, rows)
                 col += shape_of(part)[1]
         else:
             src = self.buffer(value)
-            out = (dst, col, [row_stride, 1])
+            out = (dst, col + p0 * row_stride, [row_stride, 1])
             if acc:
-                self.emit(cim.BinaryOp("add", out, out, (src, 0, [width, 1]), [pixels, width]))
+                self.emit(cim.BinaryOp("add", out, out, (src, p0 * width, [width, 1]), [p1 - p0, width]))
             else:
-                self.emit(cim.CopyOp(out, (src, 0, [width, 1]), [pixels, width]))
+                self.emit(cim.CopyOp(out, (src, p0 * width, [width, 1]), [p1 - p0, width]))
+
+    @staticmethod
+    def grid_source(value: SSAValue) -> SSAValue:
+        """The input matrix the tiles of a tile grid read."""
+        owner = value.owner
+        while not isinstance(owner, xbar.MvmOp):
+            owner = owner.operands[0].owner
+        return owner.input
+
+    def row_blocks(self, source: SSAValue, pixels: int) -> list[tuple[int, int]]:
+        """The blocks of rows products of `source` are made in: a window's blocks, else all rows."""
+        window = self.windows.get(source)
+        return window.blocks() if window is not None else [(0, pixels)]
+
+    def fill_window(self, source: SSAValue, rows: tuple[int, int]) -> None:
+        window = self.windows.get(source)
+        if window is not None:
+            self.emit(window.copy(rows[0] // window.width, rows[1] // window.width))
 
     # -- ops --------------------------------------------------------------------------------
 
@@ -250,7 +301,10 @@ class _Lowering:
                 pixels, width = shape_of(op.results[0])
                 dst = self.alloc("activation", pixels * width)
                 dst.name_hint = op.results[0].name_hint
-                self.write_product(op.results[0], dst, 0, width, False)
+                source = self.grid_source(op.results[0])
+                for rows in self.row_blocks(source, pixels):
+                    self.fill_window(source, rows)
+                    self.write_product(op.results[0], dst, 0, width, False, rows)
                 self.buffers[op.results[0]] = dst
             return
         lower = self.LOWERINGS.get(type(op))
@@ -279,12 +333,22 @@ class _Lowering:
             if len({t.replica_count for t in row_tile}) != 1:
                 raise CimcError("lower-to-isa: the slice and polarity tiles of an int row tile must have the same "
                                 "'replicas'")
-            _, in_cols = shape_of(source)
             for j0, j1 in physical_chunks(cols, packed, self.arch):
-                ident = self.crossbar(row_tile[0], (j0, j1))
-                self.emit(cim.MvmOp(ident, (dst, j0 // per_column, [width]),
-                                    (self.buffer(source), row_tile[0].input_offset, [in_cols]), [pixels], True, offset,
-                                    row_tile[0].replica_count))
+                self.crossbar(row_tile[0], (j0, j1))
+        sources = {tile.input for tile in tiles}
+        if len(sources) != 1:
+            raise CimcError("lower-to-isa: the tiles of one xbar.shift_add must read one input matrix")
+        (source,) = sources
+        _, in_cols = shape_of(source)
+        for p0, p1 in self.row_blocks(source, pixels):
+            self.fill_window(source, (p0, p1))
+            first_row = 0 if source in self.windows else p0
+            for (_, _, _, cols, packed, offset), row_tile in int_row_tiles(tiles).items():
+                tile = row_tile[0]
+                for j0, j1 in physical_chunks(cols, packed, self.arch):
+                    self.emit(cim.MvmOp(self.crossbar(tile, (j0, j1)), (dst, p0 * width + j0 // per_column, [width]),
+                                        (self.buffer(source), tile.input_offset + first_row * in_cols, [in_cols]),
+                                        [p1 - p0], True, offset, tile.replica_count))
 
     def quantize(self, op: graph.QuantizeOp) -> None:
         kind = "quantize" if op.signed is not None else "quantize_unsigned"
@@ -298,14 +362,42 @@ class _Lowering:
             op.window(), ints(op.strides), ints(op.pads), ints(op.dilations))
         src, hp, wp = self.padded(op.input, (pt, pl, pb, pr), 0.0)
         _, oh, ow = n, *op.window_shape(h, w)
-        dst = self.result_buffer(op.result, "scratch")
         k = c * kh * kw
+        rows = self.window_rows(op, n, oh, ow, k, c * hp * wp)
+        if rows is not None:
+            scratch = self.result_buffer(op.result, "scratch")
+            scratch.owner.size = IntegerAttr(rows * ow * k * ELEMENT_BYTES, i64)
+
+            def copy(r0: int, r1: int) -> cim.CopyOp:
+                loops, (dst_strides, src_strides) = collapse_loops(
+                    [r1 - r0, ow, c, kh, kw], [ow * k, k, kh * kw, kw, 1], [sh * wp, sw, hp * wp, dh * wp, dw])
+                return cim.CopyOp((scratch, 0, dst_strides), (src, r0 * sh * wp, src_strides), loops)
+
+            self.windows[op.result] = _Window(copy, rows, ow, oh)
+            return
+        dst = self.result_buffer(op.result, "scratch")
         # dst[(n, oh, ow), (c, kh, kw)] = padded[n, c, oh*sh + kh*dh, ow*sw + kw*dw]
         loops = [n, oh, ow, c, kh, kw]
         dst_strides = [oh * ow * k, ow * k, k, kh * kw, kw, 1]
         src_strides = [c * hp * wp, sh * wp, sw, hp * wp, dh * wp, dw]
         loops, (dst_strides, src_strides) = collapse_loops(loops, dst_strides, src_strides)
         self.emit(cim.CopyOp((dst, 0, dst_strides), (src, 0, src_strides), loops))
+
+    def window_rows(self, op: xbar.Im2colOp, n: int, oh: int, ow: int, k: int, image: int) -> int | None:
+        """Output rows per block when the im2col matrix (oh*ow x k) is bigger than the image it
+        is cut from (`image` elements, padded) and only unreplicated crossbar tiles read it:
+        blocks no bigger than the image. None: the matrix is made whole. (A replicated layer's
+        copies split its rows among themselves, and on a chip that may be reprogrammed
+        (allow_reload) a layer's crossbars must not be read again after a reprogramming: their
+        windows are made whole.)"""
+        readers = [use.operation for use in op.result.uses]
+        if n != 1 or not readers or not all(isinstance(r, xbar.MvmOp) and r.replica_count == 1 for r in readers):
+            return None
+        if self.arch.allow_reload and self.arch.cores is not None:
+            return None
+        blocks = -(-(oh * ow * k) // image)
+        rows = -(-oh // blocks)
+        return rows if blocks > 1 and rows < oh else None
 
     def padded(self, value: SSAValue, pads: Sequence[int], fill: float) -> tuple[SSAValue, int, int]:
         """An NCHW value's buffer, copied into a `fill`-bordered scratch buffer if pads are non-zero."""
@@ -549,6 +641,10 @@ class _Lowering:
         assert isinstance(ret, func.ReturnOp)
         for i, value in enumerate(ret.arguments):
             self.stream.add_op(cim.OutputOp(io_name(fn, i, "res"), self.buffer(value), shape_of(value)))
+        # a layer that only set up a window made in blocks (by its consumer) has no instructions
+        for op in list(self.stream.ops):
+            if isinstance(op, cim.LayerOp) and op.body.block.first_op is None:
+                self.stream.erase_op(op)
         # allocations first, then bindings and layers in order
         allocs = [op for op in self.stream.ops if isinstance(op, cim.AllocOp)]
         for op in allocs:

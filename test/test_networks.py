@@ -44,8 +44,11 @@ def test_network_matches_onnxruntime_under_every_replication_and_schedule(name):
     for strategy, schedule in MAPPINGS:
         mapped, mapped_outputs = check(model, cimc.Arch(precision="fp32"), replication=strategy, budget=2 * need,
                                        schedule=schedule)
-        for key, value in outputs.items():  # the same products, on more crossbars: the same bits
-            np.testing.assert_array_equal(mapped_outputs[key], value, err_msg=f"{strategy}/{schedule}")
+        for key, value in outputs.items():
+            # the same products on more crossbars; float32 BLAS may round a product of some rows
+            # differently from the same rows within more (a replicated layer's window is made
+            # whole, the plain one's in blocks), so fp32 agrees to rounding (int: bit for bit)
+            assert relative_error(mapped_outputs[key], value) <= 1e-5, f"{strategy}/{schedule}"
         rows = mapped.report()
         assert (rows.schedule, rows.crossbar_budget) == (schedule, 2 * need)
         assert need < rows.crossbars <= 2 * need

@@ -42,7 +42,7 @@ builtin.module attributes {cimc.arch = {precision = "int", xbar_rows = 8 : i64, 
 // CHECK-NEXT:   cim.stream core 0 {
 // CHECK-NEXT:     [[X:%[^ ]+]] = cim.alloc "input" size 108 : !cim.buffer
 // CHECK-NEXT:     [[Q:%[^ ]+]] = cim.alloc "activation" size 108 : !cim.buffer
-// CHECK-NEXT:     [[COLS:%[^ ]+]] = cim.alloc "scratch" size 192 : !cim.buffer
+// CHECK-NEXT:     [[COLS:%[^ ]+]] = cim.alloc "scratch" size 96 : !cim.buffer
 // CHECK-NEXT:     [[MAT:%[^ ]+]] = cim.alloc "activation" size 48 : !cim.buffer
 // CHECK-NEXT:     [[CONV:%[^ ]+]] = cim.alloc "activation" size 48 : !cim.buffer
 // CHECK-NEXT:     [[CORR:%[^ ]+]] = cim.alloc "const" size 12 weight "conv.weight.offset_correction" : !cim.buffer
@@ -52,13 +52,18 @@ builtin.module attributes {cimc.arch = {precision = "int", xbar_rows = 8 : i64, 
 // Signed 4-bit codes: clip(rint(x / 0.25), -7, 7) over the 27 input values.
 // CHECK-NEXT:     cim.layer "conv" {
 // CHECK-NEXT:       cim.unary "quantize" [[Q]][0] [1] from [[X]][0] [1] loops [27] a 2.500000e-01 b 7.000000e+00
-// CHECK-NEXT:       cim.copy [[COLS]][0] [24, 12, 4, 2, 1] from [[Q]][0] [3, 1, 9, 3, 1] loops [2, 2, 3, 2, 2]
-// The 4 x 3 output matrix zeroed, then one MVM per crossbar over the 4 pixels, both adding
-// into weight column 0 (j0 = 0); the second row tile reads inputs from column 8; both raise
-// the codes by 2^(4-1) = 8.
+// The 4 x 3 output matrix zeroed. The 4 x 12 window matrix (48 codes) is bigger than the
+// 27-code image, so it is made in 2 blocks of one output row (2 pixels); after each, one MVM
+// per crossbar over its 2 pixels, both adding into weight column 0 (j0 = 0) at matrix row
+// 0 or 2; the second row tile reads inputs from column 8; both raise the codes by
+// 2^(4-1) = 8.
 // CHECK-NEXT:       cim.fill [[MAT]][0] [1] value 0.000000e+00 loops [12]
-// CHECK-NEXT:       cim.mvm xbar 0 [[MAT]][0] [3] from [[COLS]][0] [12] loops [4] acc offset 8
-// CHECK-NEXT:       cim.mvm xbar 1 [[MAT]][0] [3] from [[COLS]][8] [12] loops [4] acc offset 8
+// CHECK-NEXT:       cim.copy [[COLS]][0] [12, 4, 2, 1] from [[Q]][0] [1, 9, 3, 1] loops [2, 3, 2, 2]
+// CHECK-NEXT:       cim.mvm xbar 0 [[MAT]][0] [3] from [[COLS]][0] [12] loops [2] acc offset 8
+// CHECK-NEXT:       cim.mvm xbar 1 [[MAT]][0] [3] from [[COLS]][8] [12] loops [2] acc offset 8
+// CHECK-NEXT:       cim.copy [[COLS]][0] [12, 4, 2, 1] from [[Q]][3] [1, 9, 3, 1] loops [2, 3, 2, 2]
+// CHECK-NEXT:       cim.mvm xbar 0 [[MAT]][6] [3] from [[COLS]][0] [12] loops [2] acc offset 8
+// CHECK-NEXT:       cim.mvm xbar 1 [[MAT]][6] [3] from [[COLS]][8] [12] loops [2] acc offset 8
 // col2im moves the matrix to NCHW adding the offset correction as a per-channel bias.
 // CHECK-NEXT:       cim.binary "add" [[CONV]][0] [4, 1] from [[MAT]][0] [1, 3], [[CORR]][0] [1, 0] loops [3, 4]
 // CHECK-NEXT:       cim.unary "relu" [[CONV]][0] [1] from [[CONV]][0] [1] loops [12]
@@ -82,7 +87,8 @@ builtin.module attributes {cimc.arch = {precision = "int", xbar_rows = 8 : i64, 
 // A packed depthwise tile (`groups 2`, see tile-crossbars-int.mlir) keeps its groups on one
 // crossbar: physical columns [c0 * 4, c1 * 4) = [0, 8) and [8, 16), block-diagonal over
 // 2 x 4 rows; the second block writes from weight column 8 / 4 = 2 and reads input columns
-// from group 2 * K = 8 on.
+// from group 2 * K = 8 on. The window matrix (4 x 16) is bigger than the 36-code image: it is
+// made in 2 blocks of one output row, each followed by its MVMs.
 builtin.module attributes {cimc.arch = {precision = "int", xbar_rows = 8 : i64, xbar_cols = 16 : i64, cell_bits = 2 : i64, weight_bits = 4 : i64, input_bits = 4 : i64}} {
   func.func @main(%x: tensor<1x4x3x3xf32>) -> tensor<1x4x2x2xf32> {
     %dw = graph.weight "dw.weight" : tensor<4x1x2x2xf32>
@@ -96,8 +102,12 @@ builtin.module attributes {cimc.arch = {precision = "int", xbar_rows = 8 : i64, 
 // CHECK-NEXT: cim.crossbar 1 core 0 weight "dw.weight" rows [0, 4] cols [8, 16] groups 2 slices 2
 // CHECK:        cim.layer "xbar.shift_add" {
 // CHECK-NEXT:     cim.fill [[M:%[^ ]+]][0] [1] value 0.000000e+00 loops [16]
-// CHECK-NEXT:     cim.mvm xbar 0 [[M]][0] [4] from [[C:%[^ ]+]][0] [16] loops [4] acc
-// CHECK-NEXT:     cim.mvm xbar 1 [[M]][2] [4] from [[C]][8] [16] loops [4] acc
+// CHECK-NEXT:     cim.copy [[C:%[^ ]+]][0] [16, 4, 2, 1] from [[Q:%[^ ]+]][0] [1, 9, 3, 1] loops [2, 4, 2, 2]
+// CHECK-NEXT:     cim.mvm xbar 0 [[M]][0] [4] from [[C]][0] [16] loops [2] acc
+// CHECK-NEXT:     cim.mvm xbar 1 [[M]][2] [4] from [[C]][8] [16] loops [2] acc
+// CHECK-NEXT:     cim.copy [[C]][0] [16, 4, 2, 1] from [[Q]][3] [1, 9, 3, 1] loops [2, 4, 2, 2]
+// CHECK-NEXT:     cim.mvm xbar 0 [[M]][8] [4] from [[C]][0] [16] loops [2] acc
+// CHECK-NEXT:     cim.mvm xbar 1 [[M]][10] [4] from [[C]][8] [16] loops [2] acc
 // CHECK-NEXT:   }
 
 // -----

@@ -42,7 +42,9 @@ builtin.module attributes {cimc.arch = {xbar_rows = 4 : i64, xbar_cols = 3 : i64
 // Allocations come first, in order of creation, sized in bytes (4 per f32).
 // CHECK-NEXT:     [[X:%[^ ]+]] = cim.alloc "input" size 36 : !cim.buffer
 // CHECK-NEXT:     [[XPAD:%[^ ]+]] = cim.alloc "scratch" size 64 : !cim.buffer
-// CHECK-NEXT:     [[COLS:%[^ ]+]] = cim.alloc "scratch" size 144 : !cim.buffer
+// The 9x4 window matrix would be 36 elements, more than the 16 of the padded image it is cut
+// from: it is made ceil(36 / 16) = 3 blocks of one output row (3 pixels x 4 = 12 elements).
+// CHECK-NEXT:     [[COLS:%[^ ]+]] = cim.alloc "scratch" size 48 : !cim.buffer
 // CHECK-NEXT:     [[MAT:%[^ ]+]] = cim.alloc "activation" size 180 : !cim.buffer
 // CHECK-NEXT:     [[CONV:%[^ ]+]] = cim.alloc "activation" size 180 : !cim.buffer
 // CHECK-NEXT:     [[CB:%[^ ]+]] = cim.alloc "const" size 20 weight "conv.bias" : !cim.buffer
@@ -51,15 +53,22 @@ builtin.module attributes {cimc.arch = {xbar_rows = 4 : i64, xbar_cols = 3 : i64
 // CHECK-NEXT:     [[GAP:%[^ ]+]] = cim.alloc "activation" size 20 : !cim.buffer
 // CHECK-NEXT:     [[FC:%[^ ]+]] = cim.alloc "activation" size 20 : !cim.buffer
 // CHECK-NEXT:     cim.input "image" [[X]] shape [1, 1, 3, 3]
-// The input padded by 1 at the top and left into a zeroed 4x4 buffer, then im2col:
-// cols[(oh, ow), (kh, kw)] = padded[oh + kh, ow + kw], a 3x3x2x2 nest.
+// The input padded by 1 at the top and left into a zeroed 4x4 buffer, then per output row
+// oh the window block cols[(ow), (kh, kw)] = padded[oh + kh, ow + kw] (a 3x2x2 nest starting
+// at padded row oh) and one MVM per tile over its 3 pixels (rows of 4 inputs in, rows of 5
+// outputs out, at matrix row 3 * oh).
 // CHECK-NEXT:     cim.layer "conv" {
 // CHECK-NEXT:       cim.fill [[XPAD]][0] [1] value 0.000000e+00 loops [16]
 // CHECK-NEXT:       cim.copy [[XPAD]][5] [4, 1] from [[X]][0] [3, 1] loops [3, 3]
-// CHECK-NEXT:       cim.copy [[COLS]][0] [12, 4, 2, 1] from [[XPAD]][0] [4, 1, 4, 1] loops [3, 3, 2, 2]
-// One MVM per tile over the 9 pixels (rows of 4 inputs in, rows of 5 outputs out).
-// CHECK-NEXT:       cim.mvm xbar 0 [[MAT]][0] [5] from [[COLS]][0] [4] loops [9]
-// CHECK-NEXT:       cim.mvm xbar 1 [[MAT]][3] [5] from [[COLS]][0] [4] loops [9]
+// CHECK-NEXT:       cim.copy [[COLS]][0] [4, 2, 1] from [[XPAD]][0] [1, 4, 1] loops [3, 2, 2]
+// CHECK-NEXT:       cim.mvm xbar 0 [[MAT]][0] [5] from [[COLS]][0] [4] loops [3]
+// CHECK-NEXT:       cim.mvm xbar 1 [[MAT]][3] [5] from [[COLS]][0] [4] loops [3]
+// CHECK-NEXT:       cim.copy [[COLS]][0] [4, 2, 1] from [[XPAD]][4] [1, 4, 1] loops [3, 2, 2]
+// CHECK-NEXT:       cim.mvm xbar 0 [[MAT]][15] [5] from [[COLS]][0] [4] loops [3]
+// CHECK-NEXT:       cim.mvm xbar 1 [[MAT]][18] [5] from [[COLS]][0] [4] loops [3]
+// CHECK-NEXT:       cim.copy [[COLS]][0] [4, 2, 1] from [[XPAD]][8] [1, 4, 1] loops [3, 2, 2]
+// CHECK-NEXT:       cim.mvm xbar 0 [[MAT]][30] [5] from [[COLS]][0] [4] loops [3]
+// CHECK-NEXT:       cim.mvm xbar 1 [[MAT]][33] [5] from [[COLS]][0] [4] loops [3]
 // col2im moves the pixel-major matrix to NCHW and adds the bias (broadcast over pixels,
 // stride 0) in the same instruction.
 // CHECK-NEXT:       cim.binary "add" [[CONV]][0] [9, 1] from [[MAT]][0] [1, 5], [[CB]][0] [1, 0] loops [5, 9]
