@@ -11,6 +11,10 @@ op lowers to a constant number of instructions whose loop nests cover its whole 
 The int tiles (precision "int") of a row tile, one per slice and polarity, become int
 crossbars (`slices`) of xbar_cols physical columns and one `cim.mvm` each, whose
 shift-and-add adds into the layer's zeroed output matrix.
+
+An im2col matrix bigger than the image it is cut from (kh*kw/stride^2 times it) is made a
+block of output rows at a time into one scratch buffer no bigger than the image, each block
+followed by the MVMs that read it, so the window matrix is never whole in memory.
 """
 
 from __future__ import annotations
