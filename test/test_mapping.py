@@ -14,7 +14,7 @@ from cimc import models
 from cimc.binary import BinaryImage, decode, encode
 from cimc.dialects import cim
 from cimc.interpreter import check_memory_plan
-from cimc.reference import random_inputs
+from cimc.reference import random_inputs, relative_error
 from cimc.tools.cli import main as cli_main
 
 LENET_CROSSBARS_64 = 24  # see test_driver.test_report_fields
@@ -47,7 +47,10 @@ def test_a_chip_too_small_reprograms_crossbars_between_phases_and_computes_the_s
     expected = whole.run(inputs)
     got = small.run(inputs, poison=True)
     for key in expected:
-        np.testing.assert_array_equal(got[key], expected[key])
+        if precision == "int":
+            np.testing.assert_array_equal(got[key], expected[key])
+        else:  # the reprogrammed chip makes conv windows whole, the other in blocks: float32 rounding
+            assert relative_error(got[key], expected[key]) <= 1e-5
     check_memory_plan(small.image)
     need = len(whole.image.crossbars)
     program = small.image.instructions["opcode"] == cim.ProgramOp.OPCODE
