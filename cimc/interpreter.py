@@ -356,13 +356,7 @@ def instruction_costs(image: BinaryImage) -> tuple[np.ndarray, np.ndarray]:
 def memory_lower_bound(image: BinaryImage) -> int:
     """The largest sum of sizes of the buffers live at one instruction: no plan can use less."""
     b = image.buffers
-    if not len(b):
-        return 0
-    steps = max(len(image.instructions), 1) + 1
-    delta = np.zeros(steps, np.int64)
-    np.add.at(delta, b["first"].astype(np.int64), b["size"].astype(np.int64))
-    np.add.at(delta, b["last"].astype(np.int64) + 1, -b["size"].astype(np.int64))
-    return int(np.cumsum(delta).max())
+    return cim.live_peak(b["size"], b["first"], b["last"])
 
 
 

@@ -37,13 +37,14 @@ def plot_memory_plan(image: BinaryImage, path: str | Path, title: str = "") -> N
                                  int(row["size"]) / mib, facecolor=KIND_COLOURS[kind], edgecolor="black",
                                  linewidth=0.2, alpha=0.8))
     steps = max(len(image.instructions), 1)
-    axes.axhline(memory_lower_bound(image) / mib, color="tab:red", linewidth=1, linestyle="--")
+    bound = memory_lower_bound(image)
+    axes.axhline(bound / mib, color="tab:red", linewidth=1, linestyle="--")
     axes.set_xlim(0, steps)
     axes.set_ylim(0, max(image.memory_bytes, 1) / mib * 1.05)
     axes.set_xlabel("instruction")
     axes.set_ylabel("address (MiB)")
     axes.set_title(title or f"memory plan: peak {image.memory_bytes / mib:.2f} MiB, "
-                            f"lower bound {memory_lower_bound(image) / mib:.2f} MiB")
+                            f"lower bound {bound / mib:.2f} MiB")
     handles = [Rectangle((0, 0), 1, 1, facecolor=colour) for colour in KIND_COLOURS.values()]
     axes.legend([*handles, axes.get_lines()[0]], [*KIND_COLOURS, "lower bound"], loc="upper right", fontsize=8)
     data = io.BytesIO()

@@ -26,9 +26,10 @@ cim.stream core 0 {
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import ClassVar, NamedTuple
 
+import numpy as np
 from xdsl.dialects.builtin import (
     I64,
     DenseArrayBase,
@@ -659,6 +660,18 @@ Cim = Dialect(
      StreamOp],
     [BufferType],
 )
+
+
+def live_peak(sizes: Sequence[int], firsts: Sequence[int], lasts: Sequence[int]) -> int:
+    """The largest sum of sizes of the buffers live at one step (live ranges [first, last]):
+    the lower bound of any memory plan."""
+    if not len(sizes):
+        return 0
+    firsts, lasts = np.asarray(firsts, np.int64), np.asarray(lasts, np.int64)
+    delta = np.zeros(int(lasts.max()) + 2, np.int64)
+    np.add.at(delta, firsts, np.asarray(sizes, np.int64))
+    np.add.at(delta, lasts + 1, -np.asarray(sizes, np.int64))
+    return int(np.cumsum(delta).max())
 
 
 def buffer_lifetimes(stream: StreamOp) -> dict[AllocOp, tuple[int, int]]:

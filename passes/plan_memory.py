@@ -14,8 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from xdsl.context import Context
 from xdsl.dialects.builtin import IntegerAttr, ModuleOp, i64
 from xdsl.passes import ModulePass
@@ -75,14 +73,8 @@ def greedy_by_size(buffers: list[tuple[int, int, int]], order: str = "size") -> 
 
 
 def live_peak(buffers: list[tuple[int, int, int]]) -> int:
-    """The lower bound: the largest sum of sizes of the buffers live at one step."""
-    if not buffers:
-        return 0
-    delta = np.zeros(max(last for _, _, last in buffers) + 2, np.int64)
-    for size, first, last in buffers:
-        delta[first] += size
-        delta[last + 1] -= size
-    return int(np.cumsum(delta).max())
+    """The lower bound of (size, first, last) buffers: see cim.live_peak."""
+    return cim.live_peak(*zip(*buffers)) if buffers else 0
 
 
 def plan_peak(buffers: list[tuple[int, int, int]], offsets: list[int]) -> int:

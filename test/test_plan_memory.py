@@ -27,6 +27,11 @@ def overlapping_live_buffers(spans: list[tuple[int, int, int, int]]) -> list[tup
     return bad
 
 
+def plan_overlaps(problem: list[tuple[int, int, int]], offsets: list[int]) -> list[tuple[int, int]]:
+    """overlapping_live_buffers of (size, first, last) buffers placed at `offsets`."""
+    return overlapping_live_buffers([(o, s, f, l) for o, (s, f, l) in zip(offsets, problem)])
+
+
 @st.composite
 def buffers(draw):
     n = draw(st.integers(1, 25))
@@ -102,8 +107,7 @@ def test_poisoning_shows_a_read_outside_a_lifetime():
 @given(buffers())
 def test_the_planner_never_overlaps_live_buffers_and_never_loses_to_greedy_by_size(problem):
     offsets = plan_offsets(problem)
-    spans = [(o, s, f, l) for o, (s, f, l) in zip(offsets, problem)]
-    assert overlapping_live_buffers(spans) == []
+    assert plan_overlaps(problem, offsets) == []
     assert live_peak(problem) <= plan_peak(problem, offsets)
     assert plan_peak(problem, offsets) <= min(plan_peak(problem, greedy_by_size(problem, order)) for order in GREEDY_ORDERS)
 
@@ -114,8 +118,7 @@ def test_a_plan_the_search_finds_keeps_below_its_capacity(problem, slack):
     capacity = live_peak(problem) + slack * 4
     offsets = search_at_bound(problem, capacity)
     if offsets is not None:
-        spans = [(o, s, f, l) for o, (s, f, l) in zip(offsets, problem)]
-        assert overlapping_live_buffers(spans) == []
+        assert plan_overlaps(problem, offsets) == []
         assert plan_peak(problem, offsets) <= capacity
 
 
@@ -129,7 +132,7 @@ def test_the_search_reaches_the_bound_where_every_greedy_order_misses_it():
     assert all(plan_peak(problem, greedy_by_size(problem, order)) > bound for order in GREEDY_ORDERS)
     offsets = plan_offsets(problem)
     assert plan_peak(problem, offsets) == bound
-    assert overlapping_live_buffers([(o, s, f, l) for o, (s, f, l) in zip(offsets, problem)]) == []
+    assert plan_overlaps(problem, offsets) == []
 
 
 @pytest.mark.parametrize("name", ["squeezenet", "shufflenet"])
