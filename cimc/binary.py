@@ -29,8 +29,9 @@ from cimc.numerics import physical_width, slices
 from cimc.weights import WeightStore, tile_matrix, weight_matrix
 
 MAGIC = b"CIMB"
-VERSION = 4  # 2: unary kinds with parameters (imm, imm2), binary min/div, packed crossbars; 3: int crossbars;
-# 4: replicated MVMs, crossbar slots and cim.program (reload), the stream's schedule and crossbar budget
+VERSION = 5  # 2: unary kinds with parameters (imm, imm2), binary min/div, packed crossbars; 3: int crossbars;
+# 4: replicated MVMs, crossbar slots and cim.program (reload), the stream's schedule and crossbar budget;
+# 5: an MVM's column and row strides (its pattern's dst and src strides after the last loop)
 HEADER = struct.Struct("<4sHH8s32sQQ")  # magic, version, sections, arch fingerprint, sha256, file size, memory
 SECTION = struct.Struct("<4s4xQQ")  # tag, offset, length
 ALIGN = 16
@@ -41,6 +42,9 @@ INSTRUCTION = np.dtype([
     ("opcode", "u1"), ("subop", "u1"), ("flags", "u1"), ("reduce", "u1"), ("pattern", "<u2"), ("replicas", "<u2"),
     ("dst", "<u4"), ("src0", "<u4"), ("src1", "<u4"), ("xbar", "<u4"), ("imm", "<f4"), ("imm2", "<f4")])
 PATTERN = np.dtype([("rank", "<u4"), ("counts", "<u4", (MAX_LOOPS,)), ("strides", "<i4", (3, MAX_LOOPS))])
+"""An MVM's pattern has at most MAX_LOOPS - 1 loops: its dst and src strides after the last
+loop (strides[0][rank], strides[1][rank]) are the strides between the crossbar's output
+columns and between its inputs (rows)."""
 CROSSBAR = np.dtype([("id", "<u4"), ("core", "<u4"), ("rows", "<u4"), ("cols", "<u4"), ("first", "<u4"),
                      ("width", "<u4"), ("data", "<u8"), ("adc_range", "<u8"), ("slot", "<u4"), ("reserved", "<u4")])
 """rows x cols is the stored matrix (input rows x weight columns). An int crossbar (precision
@@ -257,6 +261,14 @@ class BinaryImage:
         bad = np.flatnonzero((replicas < 1) | (replicas > pat["counts"][inst["pattern"][mvm], 0]))
         if len(bad):
             raise corrupt(f"MVM instruction {np.flatnonzero(mvm)[bad[0]]} has replicas outside 1..its first loop count")
+        mvm_patterns = pat[inst["pattern"][mvm]]
+        bad = np.flatnonzero(mvm_patterns["rank"] >= MAX_LOOPS)
+        if len(bad):
+            raise corrupt(f"MVM instruction {np.flatnonzero(mvm)[bad[0]]} has more than {MAX_LOOPS - 1} loops")
+        run_strides = mvm_patterns["strides"][:, :2, :][np.arange(len(mvm_patterns)), :, mvm_patterns["rank"]]
+        bad = np.flatnonzero((run_strides < 1).any(axis=1))
+        if len(bad):
+            raise corrupt(f"MVM instruction {np.flatnonzero(mvm)[bad[0]]} has a column or row stride below 1")
         bad = np.flatnonzero(pat["rank"][inst["pattern"][program]] != 1)
         if len(bad):
             raise corrupt(f"cim.program instruction {np.flatnonzero(program)[bad[0]]} has more than one loop")
@@ -302,11 +314,15 @@ class BinaryImage:
             p = self.patterns[int(word["pattern"])]
             counts = p["counts"][: p["rank"]].tolist()
             src_extent, dst_extent = extents.get(int(word["xbar"]), (1, 1)) if op is cim.MvmOp else (1, 1)
-            for slot, address, extent in ((0, "dst", dst_extent), (1, "src0", src_extent), (2, "src1", 1)):
+            col_stride, row_stride = (int(p["strides"][0][p["rank"]]), int(p["strides"][1][p["rank"]])) \
+                if op is cim.MvmOp else (1, 1)
+            for slot, address, extent, run_stride in ((0, "dst", dst_extent, col_stride),
+                                                      (1, "src0", src_extent, row_stride), (2, "src1", 1, 1)):
                 if slot >= operand_count(op):
                     break
                 rank = int(p["rank"]) - (int(word["reduce"]) if op is cim.ReduceOp and slot == 0 else 0)
-                lo, hi = span(int(word[address]) // ELEMENT_BYTES, counts[:rank], p["strides"][slot][:rank].tolist(), extent)
+                lo, hi = span(int(word[address]) // ELEMENT_BYTES, counts[:rank], p["strides"][slot][:rank].tolist(),
+                              extent, run_stride)
                 if lo < 0 or hi * ELEMENT_BYTES > memory:
                     raise corrupt(f"instruction {i} accesses memory outside [0, {memory})")
 
@@ -481,8 +497,12 @@ def canonical_name(hint: str | None) -> str | None:
 
 def _encode_instruction(inst: cim.InstructionOp, patterns: dict[tuple, int]) -> tuple:
     accesses = inst.accesses()
+    strides = [a.strides for a in accesses]
+    if isinstance(inst, cim.MvmOp):
+        strides[0] += (inst.column_stride,)
+        strides[1] += (inst.input_stride,)
     # keyed by the record itself: equal records are stored once
-    key = (inst.loop_counts, tuple(_padded(a.strides) for a in accesses) + ((0,) * MAX_LOOPS,) * (3 - len(accesses)))
+    key = (inst.loop_counts, tuple(_padded(s) for s in strides) + ((0,) * MAX_LOOPS,) * (3 - len(accesses)))
     pattern = patterns.setdefault(key, len(patterns))
     if pattern > 0xFFFF:
         raise CimcError("encode: more than 65536 distinct loop patterns")
@@ -584,7 +604,7 @@ def _decode_instruction(image: BinaryImage, index: int, allocs: list[cim.AllocOp
         return cim.FillOp(refs[0], float(word["imm"]), loops)
     if op is cim.MvmOp:
         return cim.MvmOp(int(word["xbar"]), refs[0], refs[1], loops, bool(word["flags"] & FLAG_ACC), int(word["imm"]),
-                         int(word["replicas"]))
+                         int(word["replicas"]), int(p["strides"][0][rank]), int(p["strides"][1][rank]))
     if op is cim.ProgramOp:
         return cim.ProgramOp(int(word["xbar"]), loops[0])
     if op is cim.UnaryOp:

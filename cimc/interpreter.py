@@ -158,9 +158,9 @@ class Executable:
             loops = rank - reduced if slot == 0 else rank
             shape = counts[:loops]
             strides = [int(st) * self.memory.itemsize for st in pattern["strides"][slot][:loops]]
-            if matrix is not None:  # the contiguous run of crossbar columns (dst) or rows (src)
+            if matrix is not None:  # the crossbar's columns (dst, col_stride apart) or rows (src, row_stride apart)
                 shape.append(matrix.shape[1 - slot])
-                strides.append(self.memory.itemsize)
+                strides.append(int(pattern["strides"][slot][rank]) * self.memory.itemsize)
             views.append((int(word[address]) // ELEMENT_BYTES, tuple(shape), tuple(strides)))
         if op is cim.MvmOp:
             ident, count = int(word["xbar"]), int(word["replicas"])

@@ -219,13 +219,14 @@ def _alloc_of(op: IRDLOperation, value: SSAValue, role: str) -> AllocOp:
 
 class Access(NamedTuple):
     """One memory operand of an instruction: element offset, per-loop element strides, and the
-    contiguous run of `extent` elements touched at each point of the loop nest."""
+    run of `extent` elements, `run_stride` apart, touched at each point of the loop nest."""
 
     role: str
     buffer: SSAValue
     offset: int
     strides: tuple[int, ...]
     extent: int
+    run_stride: int = 1
 
 
 class InstructionOp(IRDLOperation):
@@ -267,7 +268,7 @@ def check_bounds(op: InstructionOp, accesses: list[Access]) -> None:
     for access in accesses:
         alloc = _alloc_of(op, access.buffer, access.role)
         loops = op.loop_counts[: len(access.strides)]
-        lo, hi = span(access.offset, loops, access.strides, access.extent)
+        lo, hi = span(access.offset, loops, access.strides, access.extent, access.run_stride)
         if lo < 0 or hi * ELEMENT_BYTES > alloc.size_bytes:
             raise VerifyException(
                 f"{op.name}: operand '{access.role}' touches elements [{lo}, {hi}) outside its buffer of "
@@ -278,9 +279,9 @@ def _operand():
     return (operand_def(BufferType), prop_def(IntegerAttr[I64]), prop_def(DenseArrayBase[I64]))
 
 
-def _mem(op: IRDLOperation, role: str, extent: int = 1) -> Access:
+def _mem(op: IRDLOperation, role: str, extent: int = 1, run_stride: int = 1) -> Access:
     return Access(role, getattr(op, role), getattr(op, f"{role}_offset").value.data,
-                  ints(getattr(op, f"{role}_strides")), extent)
+                  ints(getattr(op, f"{role}_strides")), extent, run_stride)
 
 
 def _mem_props(**operands: tuple[int, list[int]]) -> dict:
@@ -335,9 +336,13 @@ class FillOp(InstructionOp):
 @irdl_op_definition
 class MvmOp(InstructionOp):
     """Crossbar matrix-vector products: at every point i of the loop nest, the crossbar's
-    R x C matrix W is driven with the R inputs src[i : i+R] and its C column sums are written
-    to dst[i : i+C] (added to them with `acc`, for partial sums over row tiles). The dst runs
-    of distinct loop points must not overlap: the loop points run in parallel.
+    R x C matrix W is driven with the R inputs src[i], src[i + r], ..., src[i + (R-1)*r] and
+    its C column sums are written to dst[i], dst[i + s], ..., dst[i + (C-1)*s], added to them
+    with `acc` (partial sums over row tiles); r is the `row_stride` and s the `col_stride`, 1
+    unless given. They let a conv read and write NCHW feature maps in place of pixel-major
+    matrices: pixels are the loop points (stride 1) and channels H*W apart, so a 1x1 conv
+    needs no im2col copy and no conv's product a col2im copy. The dst elements of distinct
+    loop points must not overlap: the loop points run in parallel.
 
     On an int crossbar (one with `slices`) the inputs are integer codes, each raised by
     `offset` (offset binary for signed codes) and applied dac_bits per cycle; every physical
@@ -357,11 +362,18 @@ class MvmOp(InstructionOp):
     acc = opt_prop_def(UnitAttr)
     offset = opt_prop_def(IntegerAttr[I64])
     replicas = opt_prop_def(IntegerAttr[I64])
-    assembly_format = ("`xbar` $xbar (`replicas` $replicas^)? $dst `[` $dst_offset `]` $dst_strides `from` $src "
-                       "`[` $src_offset `]` $src_strides `loops` $loops (`acc` $acc^)? (`offset` $offset^)? attr-dict")
+    col_stride = opt_prop_def(IntegerAttr[I64])
+    row_stride = opt_prop_def(IntegerAttr[I64])
+    assembly_format = ("`xbar` $xbar (`replicas` $replicas^)? $dst `[` $dst_offset `]` $dst_strides "
+                       "(`col_stride` $col_stride^)? `from` $src `[` $src_offset `]` $src_strides "
+                       "(`row_stride` $row_stride^)? `loops` $loops (`acc` $acc^)? (`offset` $offset^)? attr-dict")
 
-    def __init__(self, xbar: int, dst: MemRef, src: MemRef, loops, acc: bool, offset: int = 0, replicas: int = 1):
+    def __init__(self, xbar: int, dst: MemRef, src: MemRef, loops, acc: bool, offset: int = 0, replicas: int = 1,
+                 col_stride: int = 1, row_stride: int = 1):
         props = {"xbar": IntegerAttr(xbar, i64), "loops": int_array(loops), **_mem_props(dst=dst[1:], src=src[1:])}
+        for name, stride in (("col_stride", col_stride), ("row_stride", row_stride)):
+            if stride != 1:
+                props[name] = IntegerAttr(stride, i64)
         if acc:
             props["acc"] = UnitAttr()
         if offset:
@@ -378,9 +390,23 @@ class MvmOp(InstructionOp):
     def replica_count(self) -> int:
         return 1 if self.replicas is None else self.replicas.value.data
 
+    @property
+    def column_stride(self) -> int:
+        return 1 if self.col_stride is None else self.col_stride.value.data
+
+    @property
+    def input_stride(self) -> int:
+        return 1 if self.row_stride is None else self.row_stride.value.data
+
     def verify_(self) -> None:
         if self.input_offset < 0:
             raise VerifyException(f"cim.mvm: 'offset' must be >= 0, got {self.input_offset}")
+        for name, stride in (("col_stride", self.column_stride), ("row_stride", self.input_stride)):
+            if stride < 1:
+                raise VerifyException(f"cim.mvm: '{name}' must be >= 1, got {stride}")
+        if len(self.loop_counts) >= MAX_LOOPS:
+            raise VerifyException(f"cim.mvm: 'loops' must have 1 to {MAX_LOOPS - 1} entries (the crossbar's columns and "
+                                  f"rows are the operands' last loop), got {len(self.loop_counts)}")
         if self.loop_counts and not 1 <= self.replica_count <= self.loop_counts[0]:
             raise VerifyException(f"cim.mvm: 'replicas' must be in 1..{self.loop_counts[0]} (the first loop's count), "
                                   f"got {self.replica_count}")
@@ -391,7 +417,7 @@ class MvmOp(InstructionOp):
         return self.xbar.value.data
 
     def accesses(self, extents=(1, 1)) -> list[Access]:
-        return [_mem(self, "dst", extents[1]), _mem(self, "src", extents[0])]
+        return [_mem(self, "dst", extents[1], self.column_stride), _mem(self, "src", extents[0], self.input_stride)]
 
 
 class KindOp(InstructionOp):

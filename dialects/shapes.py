@@ -31,11 +31,12 @@ def ints(attr: DenseArrayBase) -> tuple[int, ...]:
     return tuple(attr.get_values())
 
 
-def span(offset: int, counts: Sequence[int], strides: Sequence[int], extent: int) -> tuple[int, int]:
-    """The lowest and one past the highest element a strided loop nest touches, with a
-    contiguous run of `extent` elements at each point."""
+def span(offset: int, counts: Sequence[int], strides: Sequence[int], extent: int,
+         run_stride: int = 1) -> tuple[int, int]:
+    """The lowest and one past the highest element a strided loop nest touches, with a run of
+    `extent` elements `run_stride` (>= 1) apart at each point."""
     lo = offset + sum((n - 1) * s for n, s in zip(counts, strides) if s < 0)
-    hi = offset + sum((n - 1) * s for n, s in zip(counts, strides) if s > 0) + extent
+    hi = offset + sum((n - 1) * s for n, s in zip(counts, strides) if s > 0) + (extent - 1) * run_stride + 1
     return lo, hi
 
 

@@ -114,6 +114,19 @@ class _Window:
                 for r0 in range(0, self.height, self.rows)]
 
 
+@dataclass(frozen=True)
+class _Matrix:
+    """Where a P x N product goes: element (p, j) at offset + p*row_stride + j*col_stride."""
+
+    buffer: SSAValue
+    offset: int
+    row_stride: int
+    col_stride: int = 1
+
+    def at(self, row: int, col: int) -> int:
+        return self.offset + row * self.row_stride + col * self.col_stride
+
+
 @dataclass
 class _Lowering:
     arch: Arch
@@ -132,6 +145,11 @@ class _Lowering:
     tile_crossbars: dict[tuple, int] = field(default_factory=dict)
     """The first crossbar of each tile (and physical chunk), declared once however many blocks use it."""
     windows: dict[SSAValue, _Window] = field(default_factory=dict)
+    views: dict[SSAValue, _Matrix] = field(default_factory=dict)
+    """im2col matrices that are views of their input feature map (1x1 convs, one image)."""
+    done: set[Operation] = field(default_factory=set)
+    """Ops already lowered with an earlier one (the channel adds and col2im of a product written
+    straight into its NCHW feature map)."""
     layer_name: str = ""
     layer_block: Block | None = None
 
@@ -232,8 +250,7 @@ class _Lowering:
         uses = list(value.uses)
         return len(uses) == 1 and isinstance(uses[0].operation, (xbar.AccumulateOp, xbar.ConcatOp, xbar.ShiftAddOp))
 
-    def write_product(self, value: SSAValue, dst: SSAValue, col: int, row_stride: int, acc: bool,
-                      rows: tuple[int, int]) -> None:
+    def write_product(self, value: SSAValue, dst: _Matrix, col: int, acc: bool, rows: tuple[int, int]) -> None:
         """Write (or with acc, add) rows [p0, p1) of the P x n matrix `value` into columns col..
         of dst."""
         p0, p1 = rows
@@ -241,25 +258,81 @@ class _Lowering:
         owner = value.owner
         computed = value not in self.buffers  # not materialized: compute it right into dst
         if isinstance(owner, xbar.MvmOp) and computed:
-            _, in_cols = shape_of(owner.input)
-            first_row = 0 if owner.input in self.windows else p0  # a window block holds rows p0.. only
-            self.emit(cim.MvmOp(self.crossbar(owner), (dst, col + p0 * row_stride, [row_stride]),
-                                (self.buffer(owner.input), owner.input_offset + first_row * in_cols, [in_cols]),
-                                [p1 - p0], acc, replicas=owner.replica_count))
+            src = self.input_matrix(owner.input, p0)
+            self.emit(cim.MvmOp(self.crossbar(owner), (dst.buffer, dst.at(p0, col), [dst.row_stride]),
+                                (src.buffer, src.at(0, owner.input_offset), [src.row_stride]), [p1 - p0], acc,
+                                replicas=owner.replica_count, col_stride=dst.col_stride, row_stride=src.col_stride))
         elif isinstance(owner, xbar.AccumulateOp) and computed:
             for k, part in enumerate(owner.inputs):
-                self.write_product(part, dst, col, row_stride, acc or k > 0, rows)
+                self.write_product(part, dst, col, acc or k > 0, rows)
         elif isinstance(owner, xbar.ConcatOp) and computed:
             for part in owner.inputs:
-                self.write_product(part, dst, col, row_stride, acc, rows)
+                self.write_product(part, dst, col, acc, rows)
                 col += shape_of(part)[1]
         else:
             src = self.buffer(value)
-            out = (dst, col + p0 * row_stride, [row_stride, 1])
+            out = (dst.buffer, dst.at(p0, col), [dst.row_stride, dst.col_stride])
             if acc:
                 self.emit(cim.BinaryOp("add", out, out, (src, p0 * width, [width, 1]), [p1 - p0, width]))
             else:
                 self.emit(cim.CopyOp(out, (src, p0 * width, [width, 1]), [p1 - p0, width]))
+
+    def finish_product(self, value: SSAValue, dst: _Matrix, then: list[cim.BinaryOp] | None) -> None:
+        if then is None:
+            self.buffers[value] = dst.buffer
+            self.sharers[dst.buffer] = 1
+        for inst in then or ():
+            self.emit(inst)
+
+    def product_matrix(self, value: SSAValue) -> tuple[_Matrix, list[cim.BinaryOp] | None]:
+        """Where a layer's P x N product is written, and the instructions to run once it is
+        (None: it is a matrix of its own, value's buffer once written).
+        With aliasing, a one-image conv's product goes straight into the NCHW feature map of
+        its col2im (pixels 1 apart, channels H*W apart), and the channel-vector adds between
+        them (bias, offset correction) run there in place: neither the pixel-major matrix nor
+        the col2im copy exists. Else a pixel-major matrix of its own."""
+        chain = self.col2im_chain(value) if self.aliasing else None
+        if chain is None:  # not yet value's buffer: write_product computes values without one
+            matrix = self.alloc("activation", numel(shape_of(value)))
+            matrix.name_hint = value.name_hint
+            return _Matrix(matrix, 0, shape_of(value)[1]), None
+        adds, col2im = chain
+        _, channels, oh, ow = shape_of(col2im.result)
+        feature_map = self.result_buffer(col2im.result)
+        loops, (dst, vector) = collapse_loops([channels, oh * ow], [oh * ow, 1], [1, 0])
+        self.done.update((*adds, col2im))
+        return _Matrix(feature_map, 0, 1, oh * ow), [
+            cim.BinaryOp("add", (feature_map, 0, dst), (feature_map, 0, dst), (self.buffer(add.rhs), 0, vector), loops)
+            for add in adds]
+
+    @staticmethod
+    def col2im_chain(value: SSAValue) -> tuple[list[graph.AddOp], xbar.Col2imOp] | None:
+        """The adds of a constant channel vector and the col2im that are a product's only
+        readers, for a one-image feature map; None if it has other readers."""
+        adds = []
+        while True:
+            uses = list(value.uses)
+            if len(uses) != 1:
+                return None
+            user = uses[0].operation
+            if isinstance(user, xbar.Col2imOp):
+                return (adds, user) if shape_of(user.result)[0] == 1 else None
+            if not (isinstance(user, graph.AddOp) and user.lhs is value and isinstance(user.rhs.owner, graph.WeightOp)
+                    and shape_of(user.rhs) == shape_of(value)[1:]):
+                return None
+            adds.append(user)
+            value = user.result
+
+    def input_matrix(self, source: SSAValue, row: int) -> _Matrix:
+        """Where an MVM reads the matrix `source` from row `row` on: a 1x1 conv's input feature
+        map itself (its im2col a view), a window block (which starts at that row), or the
+        matrix's buffer."""
+        if source in self.views:
+            view = self.views[source]
+            return _Matrix(view.buffer, view.at(row, 0), view.row_stride, view.col_stride)
+        _, in_cols = shape_of(source)
+        first_row = 0 if source in self.windows else row
+        return _Matrix(self.buffer(source), first_row * in_cols, in_cols)
 
     @staticmethod
     def grid_source(value: SSAValue) -> SSAValue:
@@ -282,7 +355,7 @@ class _Lowering:
     # -- ops --------------------------------------------------------------------------------
 
     def lower_op(self, op: Operation) -> None:
-        if isinstance(op, (graph.WeightOp, func.ReturnOp)):
+        if isinstance(op, (graph.WeightOp, func.ReturnOp)) or op in self.done:
             return
         if isinstance(op, (graph.FlattenOp, graph.ReshapeOp, graph.UnsqueezeOp, graph.IdentityOp)):
             if self.aliasing:
@@ -302,14 +375,13 @@ class _Lowering:
         if isinstance(op, (xbar.MvmOp, xbar.AccumulateOp, xbar.ConcatOp)):
             if not self.fused(op.results[0]):
                 self.start_layer(op)
-                pixels, width = shape_of(op.results[0])
-                dst = self.alloc("activation", pixels * width)
-                dst.name_hint = op.results[0].name_hint
+                pixels, _ = shape_of(op.results[0])
+                dst, then = self.product_matrix(op.results[0])
                 source = self.grid_source(op.results[0])
                 for rows in self.row_blocks(source, pixels):
                     self.fill_window(source, rows)
-                    self.write_product(op.results[0], dst, 0, width, False, rows)
-                self.buffers[op.results[0]] = dst
+                    self.write_product(op.results[0], dst, 0, False, rows)
+                self.finish_product(op.results[0], dst, then)
             return
         lower = self.LOWERINGS.get(type(op))
         if lower is None:
@@ -323,8 +395,8 @@ class _Lowering:
         """Each row tile's n-major physical columns cut into crossbars, one accumulating MVM
         per crossbar into the zeroed P x N result."""
         pixels, width = shape_of(op.result)
-        dst = self.result_buffer(op.result)
-        self.emit(cim.FillOp((dst, 0, [1]), 0.0, [pixels * width]))
+        dst, then = self.product_matrix(op.result)
+        self.emit(cim.FillOp((dst.buffer, 0, [1]), 0.0, [pixels * width]))
         per_column = 2 * slices(self.arch)
         tiles = list(op.tiles())
         if any(tile.xbar is not None or tile.core is not None for tile in tiles):
@@ -343,16 +415,17 @@ class _Lowering:
         if len(sources) != 1:
             raise CimcError("lower-to-isa: the tiles of one xbar.shift_add must read one input matrix")
         (source,) = sources
-        _, in_cols = shape_of(source)
         for p0, p1 in self.row_blocks(source, pixels):
             self.fill_window(source, (p0, p1))
-            first_row = 0 if source in self.windows else p0
+            src = self.input_matrix(source, p0)
             for (_, _, _, cols, packed, offset), row_tile in int_row_tiles(tiles).items():
                 tile = row_tile[0]
                 for j0, j1 in physical_chunks(cols, packed, self.arch):
-                    self.emit(cim.MvmOp(self.crossbar(tile, (j0, j1)), (dst, p0 * width + j0 // per_column, [width]),
-                                        (self.buffer(source), tile.input_offset + first_row * in_cols, [in_cols]),
-                                        [p1 - p0], True, offset, tile.replica_count))
+                    self.emit(cim.MvmOp(self.crossbar(tile, (j0, j1)),
+                                        (dst.buffer, dst.at(p0, j0 // per_column), [dst.row_stride]),
+                                        (src.buffer, src.at(0, tile.input_offset), [src.row_stride]),
+                                        [p1 - p0], True, offset, tile.replica_count, dst.col_stride, src.col_stride))
+        self.finish_product(op.result, dst, then)
 
     def quantize(self, op: graph.QuantizeOp) -> None:
         kind = "quantize" if op.signed is not None else "quantize_unsigned"
@@ -367,6 +440,11 @@ class _Lowering:
         src, hp, wp = self.padded(op.input, (pt, pl, pb, pr), 0.0)
         _, oh, ow = n, *op.window_shape(h, w)
         k = c * kh * kw
+        if self.aliasing and (n, kh, kw, sh, sw, pt, pl, pb, pr) == (1, 1, 1, 1, 1, 0, 0, 0, 0) and all(
+                isinstance(use.operation, xbar.MvmOp) for use in op.result.uses):
+            # a 1x1 conv's window matrix is its input transposed: pixel p, channel k at k*H*W + p
+            self.views[op.result] = _Matrix(src, 0, 1, h * w)
+            return
         rows = self.window_rows(op, n, oh, ow, k, c * hp * wp)
         if rows is not None:
             scratch = self.result_buffer(op.result, "scratch")

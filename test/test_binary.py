@@ -34,7 +34,7 @@ def test_from_bytes_to_bytes_identity(lenet):
 def test_header_fields(lenet):
     raw = lenet.to_bytes()
     magic, version, sections, fingerprint, _, size, memory = HEADER.unpack_from(raw)
-    assert (magic, version, sections, size) == (b"CIMB", 4, 10, len(raw))
+    assert (magic, version, sections, size) == (b"CIMB", 5, 10, len(raw))
     assert fingerprint == lenet.arch.fingerprint()
     assert memory == lenet.report().peak_memory_bytes
 

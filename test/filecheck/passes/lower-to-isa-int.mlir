@@ -43,7 +43,6 @@ builtin.module attributes {cimc.arch = {precision = "int", xbar_rows = 8 : i64, 
 // CHECK-NEXT:     [[X:%[^ ]+]] = cim.alloc "input" size 108 : !cim.buffer
 // CHECK-NEXT:     [[Q:%[^ ]+]] = cim.alloc "activation" size 108 : !cim.buffer
 // CHECK-NEXT:     [[COLS:%[^ ]+]] = cim.alloc "scratch" size 96 : !cim.buffer
-// CHECK-NEXT:     [[MAT:%[^ ]+]] = cim.alloc "activation" size 48 : !cim.buffer
 // CHECK-NEXT:     [[CONV:%[^ ]+]] = cim.alloc "activation" size 48 : !cim.buffer
 // CHECK-NEXT:     [[CORR:%[^ ]+]] = cim.alloc "const" size 12 weight "conv.weight.offset_correction" : !cim.buffer
 // CHECK-NEXT:     [[FQ:%[^ ]+]] = cim.alloc "activation" size 48 : !cim.buffer
@@ -52,20 +51,20 @@ builtin.module attributes {cimc.arch = {precision = "int", xbar_rows = 8 : i64, 
 // Signed 4-bit codes: clip(rint(x / 0.25), -7, 7) over the 27 input values.
 // CHECK-NEXT:     cim.layer "conv" {
 // CHECK-NEXT:       cim.unary "quantize" [[Q]][0] [1] from [[X]][0] [1] loops [27] a 2.500000e-01 b 7.000000e+00
-// The 4 x 3 output matrix zeroed. The 4 x 12 window matrix (48 codes) is bigger than the
+// The 3 x 2 x 2 NCHW output zeroed. The 4 x 12 window matrix (48 codes) is bigger than the
 // 27-code image, so it is made in 2 blocks of one output row (2 pixels); after each, one MVM
-// per crossbar over its 2 pixels, both adding into weight column 0 (j0 = 0) at matrix row
-// 0 or 2; the second row tile reads inputs from column 8; both raise the codes by
-// 2^(4-1) = 8.
-// CHECK-NEXT:       cim.fill [[MAT]][0] [1] value 0.000000e+00 loops [12]
+// per crossbar over its 2 pixels, both adding into weight column 0 (j0 = 0), pixel 0 or 2,
+// the 3 channels 4 pixels apart (col_stride 4); the second row tile reads inputs from
+// column 8; both raise the codes by 2^(4-1) = 8.
+// CHECK-NEXT:       cim.fill [[CONV]][0] [1] value 0.000000e+00 loops [12]
 // CHECK-NEXT:       cim.copy [[COLS]][0] [12, 4, 2, 1] from [[Q]][0] [1, 9, 3, 1] loops [2, 3, 2, 2]
-// CHECK-NEXT:       cim.mvm xbar 0 [[MAT]][0] [3] from [[COLS]][0] [12] loops [2] acc offset 8
-// CHECK-NEXT:       cim.mvm xbar 1 [[MAT]][0] [3] from [[COLS]][8] [12] loops [2] acc offset 8
+// CHECK-NEXT:       cim.mvm xbar 0 [[CONV]][0] [1] col_stride 4 from [[COLS]][0] [12] loops [2] acc offset 8
+// CHECK-NEXT:       cim.mvm xbar 1 [[CONV]][0] [1] col_stride 4 from [[COLS]][8] [12] loops [2] acc offset 8
 // CHECK-NEXT:       cim.copy [[COLS]][0] [12, 4, 2, 1] from [[Q]][3] [1, 9, 3, 1] loops [2, 3, 2, 2]
-// CHECK-NEXT:       cim.mvm xbar 0 [[MAT]][6] [3] from [[COLS]][0] [12] loops [2] acc offset 8
-// CHECK-NEXT:       cim.mvm xbar 1 [[MAT]][6] [3] from [[COLS]][8] [12] loops [2] acc offset 8
-// col2im moves the matrix to NCHW adding the offset correction as a per-channel bias.
-// CHECK-NEXT:       cim.binary "add" [[CONV]][0] [4, 1] from [[MAT]][0] [1, 3], [[CORR]][0] [1, 0] loops [3, 4]
+// CHECK-NEXT:       cim.mvm xbar 0 [[CONV]][2] [1] col_stride 4 from [[COLS]][0] [12] loops [2] acc offset 8
+// CHECK-NEXT:       cim.mvm xbar 1 [[CONV]][2] [1] col_stride 4 from [[COLS]][8] [12] loops [2] acc offset 8
+// The offset correction added in place as a per-channel bias.
+// CHECK-NEXT:       cim.binary "add" [[CONV]][0] [4, 1] from [[CONV]][0] [4, 1], [[CORR]][0] [1, 0] loops [3, 4]
 // CHECK-NEXT:       cim.unary "relu" [[CONV]][0] [1] from [[CONV]][0] [1] loops [12]
 // CHECK-NEXT:     }
 // Unsigned 4-bit codes: clip(rint(x / 0.5), 0, 15); no offset, no correction.
@@ -88,7 +87,8 @@ builtin.module attributes {cimc.arch = {precision = "int", xbar_rows = 8 : i64, 
 // crossbar: physical columns [c0 * 4, c1 * 4) = [0, 8) and [8, 16), block-diagonal over
 // 2 x 4 rows; the second block writes from weight column 8 / 4 = 2 and reads input columns
 // from group 2 * K = 8 on. The window matrix (4 x 16) is bigger than the 36-code image: it is
-// made in 2 blocks of one output row, each followed by its MVMs.
+// made in 2 blocks of one output row, each followed by its MVMs, which add straight into the
+// NCHW output (channel 2 at element 2 * 4 = 8, channels 4 pixels apart).
 builtin.module attributes {cimc.arch = {precision = "int", xbar_rows = 8 : i64, xbar_cols = 16 : i64, cell_bits = 2 : i64, weight_bits = 4 : i64, input_bits = 4 : i64}} {
   func.func @main(%x: tensor<1x4x3x3xf32>) -> tensor<1x4x2x2xf32> {
     %dw = graph.weight "dw.weight" : tensor<4x1x2x2xf32>
@@ -103,11 +103,11 @@ builtin.module attributes {cimc.arch = {precision = "int", xbar_rows = 8 : i64, 
 // CHECK:        cim.layer "xbar.shift_add" {
 // CHECK-NEXT:     cim.fill [[M:%[^ ]+]][0] [1] value 0.000000e+00 loops [16]
 // CHECK-NEXT:     cim.copy [[C:%[^ ]+]][0] [16, 4, 2, 1] from [[Q:%[^ ]+]][0] [1, 9, 3, 1] loops [2, 4, 2, 2]
-// CHECK-NEXT:     cim.mvm xbar 0 [[M]][0] [4] from [[C]][0] [16] loops [2] acc
-// CHECK-NEXT:     cim.mvm xbar 1 [[M]][2] [4] from [[C]][8] [16] loops [2] acc
+// CHECK-NEXT:     cim.mvm xbar 0 [[M]][0] [1] col_stride 4 from [[C]][0] [16] loops [2] acc
+// CHECK-NEXT:     cim.mvm xbar 1 [[M]][8] [1] col_stride 4 from [[C]][8] [16] loops [2] acc
 // CHECK-NEXT:     cim.copy [[C]][0] [16, 4, 2, 1] from [[Q]][3] [1, 9, 3, 1] loops [2, 4, 2, 2]
-// CHECK-NEXT:     cim.mvm xbar 0 [[M]][8] [4] from [[C]][0] [16] loops [2] acc
-// CHECK-NEXT:     cim.mvm xbar 1 [[M]][10] [4] from [[C]][8] [16] loops [2] acc
+// CHECK-NEXT:     cim.mvm xbar 0 [[M]][2] [1] col_stride 4 from [[C]][0] [16] loops [2] acc
+// CHECK-NEXT:     cim.mvm xbar 1 [[M]][10] [1] col_stride 4 from [[C]][8] [16] loops [2] acc
 // CHECK-NEXT:   }
 
 // -----

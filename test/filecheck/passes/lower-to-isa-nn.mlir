@@ -238,8 +238,8 @@ func.func @in_place(%x: tensor<2x3xf32>, %v: tensor<3xf32>) -> (tensor<2x3xf32>,
 // crossbar). Each packed crossbar is declared with `groups` and one MVM reads its 2 groups'
 // 8 input columns (from column 0 and 8). The 4x16 window matrix (64 elements) is bigger than
 // the 36-element image, so it is made in 2 blocks of one output row (2 pixels), each followed
-// by its MVMs. col2im adds the bias as it moves the matrix to NCHW, and the activation then
-// runs in place on the col2im result.
+// by its MVMs. The MVMs write NCHW directly (a packed crossbar's 2 channels 4 pixels apart,
+// col_stride 4), the bias is added in place and the activation then runs in place too.
 
 builtin.module attributes {cimc.arch = {xbar_rows = 8 : i64, xbar_cols = 8 : i64}} {
   func.func @main(%x: tensor<1x4x3x3xf32>) -> tensor<1x4x2x2xf32> {
@@ -256,18 +256,17 @@ builtin.module attributes {cimc.arch = {xbar_rows = 8 : i64, xbar_cols = 8 : i64
 // CHECK-NEXT:   cim.stream core 0 {
 // CHECK-NEXT:     [[X:%[^ ]+]] = cim.alloc "input" size 144 : !cim.buffer
 // CHECK-NEXT:     [[COLS:%[^ ]+]] = cim.alloc "scratch" size 128 : !cim.buffer
-// CHECK-NEXT:     [[MAT:%[^ ]+]] = cim.alloc "activation" size 64 : !cim.buffer
 // CHECK-NEXT:     [[Y:%[^ ]+]] = cim.alloc "activation" size 64 : !cim.buffer
 // CHECK-NEXT:     [[B:%[^ ]+]] = cim.alloc "const" size 16 weight "dw.bias" : !cim.buffer
 // CHECK-NEXT:     cim.input "arg0" [[X]] shape [1, 4, 3, 3]
 // CHECK-NEXT:     cim.layer "dw" {
 // CHECK-NEXT:       cim.copy [[COLS]][0] [16, 4, 2, 1] from [[X]][0] [1, 9, 3, 1] loops [2, 4, 2, 2]
-// CHECK-NEXT:       cim.mvm xbar 0 [[MAT]][0] [4] from [[COLS]][0] [16] loops [2]
-// CHECK-NEXT:       cim.mvm xbar 1 [[MAT]][2] [4] from [[COLS]][8] [16] loops [2]
+// CHECK-NEXT:       cim.mvm xbar 0 [[Y]][0] [1] col_stride 4 from [[COLS]][0] [16] loops [2]
+// CHECK-NEXT:       cim.mvm xbar 1 [[Y]][8] [1] col_stride 4 from [[COLS]][8] [16] loops [2]
 // CHECK-NEXT:       cim.copy [[COLS]][0] [16, 4, 2, 1] from [[X]][3] [1, 9, 3, 1] loops [2, 4, 2, 2]
-// CHECK-NEXT:       cim.mvm xbar 0 [[MAT]][8] [4] from [[COLS]][0] [16] loops [2]
-// CHECK-NEXT:       cim.mvm xbar 1 [[MAT]][10] [4] from [[COLS]][8] [16] loops [2]
-// CHECK-NEXT:       cim.binary "add" [[Y]][0] [4, 1] from [[MAT]][0] [1, 4], [[B]][0] [1, 0] loops [4, 4]
+// CHECK-NEXT:       cim.mvm xbar 0 [[Y]][2] [1] col_stride 4 from [[COLS]][0] [16] loops [2]
+// CHECK-NEXT:       cim.mvm xbar 1 [[Y]][10] [1] col_stride 4 from [[COLS]][8] [16] loops [2]
+// CHECK-NEXT:       cim.binary "add" [[Y]][0] [4, 1] from [[Y]][0] [4, 1], [[B]][0] [1, 0] loops [4, 4]
 // CHECK-NEXT:       cim.unary "leaky_relu" [[Y]][0] [1] from [[Y]][0] [1] loops [16] a 5.000000e-01
 // CHECK-NEXT:     }
 // CHECK-NEXT:     cim.output "res0" [[Y]] shape [1, 4, 2, 2]

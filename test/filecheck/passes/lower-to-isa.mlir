@@ -45,7 +45,6 @@ builtin.module attributes {cimc.arch = {xbar_rows = 4 : i64, xbar_cols = 3 : i64
 // The 9x4 window matrix would be 36 elements, more than the 16 of the padded image it is cut
 // from: it is made ceil(36 / 16) = 3 blocks of one output row (3 pixels x 4 = 12 elements).
 // CHECK-NEXT:     [[COLS:%[^ ]+]] = cim.alloc "scratch" size 48 : !cim.buffer
-// CHECK-NEXT:     [[MAT:%[^ ]+]] = cim.alloc "activation" size 180 : !cim.buffer
 // CHECK-NEXT:     [[CONV:%[^ ]+]] = cim.alloc "activation" size 180 : !cim.buffer
 // CHECK-NEXT:     [[CB:%[^ ]+]] = cim.alloc "const" size 20 weight "conv.bias" : !cim.buffer
 // CHECK-NEXT:     [[RPAD:%[^ ]+]] = cim.alloc "scratch" size 320 : !cim.buffer
@@ -55,23 +54,24 @@ builtin.module attributes {cimc.arch = {xbar_rows = 4 : i64, xbar_cols = 3 : i64
 // CHECK-NEXT:     cim.input "image" [[X]] shape [1, 1, 3, 3]
 // The input padded by 1 at the top and left into a zeroed 4x4 buffer, then per output row
 // oh the window block cols[(ow), (kh, kw)] = padded[oh + kh, ow + kw] (a 3x2x2 nest starting
-// at padded row oh) and one MVM per tile over its 3 pixels (rows of 4 inputs in, rows of 5
-// outputs out, at matrix row 3 * oh).
+// at padded row oh) and one MVM per tile over its 3 pixels (rows of 4 inputs in). The
+// products go straight into the NCHW feature map: pixel p of output row oh at 3 * oh + p
+// (stride 1), the tile's columns 9 pixels apart (col_stride 9), the second tile's from
+// channel 3 (element 27) on. No pixel-major matrix, no col2im copy.
 // CHECK-NEXT:     cim.layer "conv" {
 // CHECK-NEXT:       cim.fill [[XPAD]][0] [1] value 0.000000e+00 loops [16]
 // CHECK-NEXT:       cim.copy [[XPAD]][5] [4, 1] from [[X]][0] [3, 1] loops [3, 3]
 // CHECK-NEXT:       cim.copy [[COLS]][0] [4, 2, 1] from [[XPAD]][0] [1, 4, 1] loops [3, 2, 2]
-// CHECK-NEXT:       cim.mvm xbar 0 [[MAT]][0] [5] from [[COLS]][0] [4] loops [3]
-// CHECK-NEXT:       cim.mvm xbar 1 [[MAT]][3] [5] from [[COLS]][0] [4] loops [3]
+// CHECK-NEXT:       cim.mvm xbar 0 [[CONV]][0] [1] col_stride 9 from [[COLS]][0] [4] loops [3]
+// CHECK-NEXT:       cim.mvm xbar 1 [[CONV]][27] [1] col_stride 9 from [[COLS]][0] [4] loops [3]
 // CHECK-NEXT:       cim.copy [[COLS]][0] [4, 2, 1] from [[XPAD]][4] [1, 4, 1] loops [3, 2, 2]
-// CHECK-NEXT:       cim.mvm xbar 0 [[MAT]][15] [5] from [[COLS]][0] [4] loops [3]
-// CHECK-NEXT:       cim.mvm xbar 1 [[MAT]][18] [5] from [[COLS]][0] [4] loops [3]
+// CHECK-NEXT:       cim.mvm xbar 0 [[CONV]][3] [1] col_stride 9 from [[COLS]][0] [4] loops [3]
+// CHECK-NEXT:       cim.mvm xbar 1 [[CONV]][30] [1] col_stride 9 from [[COLS]][0] [4] loops [3]
 // CHECK-NEXT:       cim.copy [[COLS]][0] [4, 2, 1] from [[XPAD]][8] [1, 4, 1] loops [3, 2, 2]
-// CHECK-NEXT:       cim.mvm xbar 0 [[MAT]][30] [5] from [[COLS]][0] [4] loops [3]
-// CHECK-NEXT:       cim.mvm xbar 1 [[MAT]][33] [5] from [[COLS]][0] [4] loops [3]
-// col2im moves the pixel-major matrix to NCHW and adds the bias (broadcast over pixels,
-// stride 0) in the same instruction.
-// CHECK-NEXT:       cim.binary "add" [[CONV]][0] [9, 1] from [[MAT]][0] [1, 5], [[CB]][0] [1, 0] loops [5, 9]
+// CHECK-NEXT:       cim.mvm xbar 0 [[CONV]][6] [1] col_stride 9 from [[COLS]][0] [4] loops [3]
+// CHECK-NEXT:       cim.mvm xbar 1 [[CONV]][33] [1] col_stride 9 from [[COLS]][0] [4] loops [3]
+// The bias is added in place, one value per channel (stride 0 over the 9 pixels).
+// CHECK-NEXT:       cim.binary "add" [[CONV]][0] [9, 1] from [[CONV]][0] [9, 1], [[CB]][0] [1, 0] loops [5, 9]
 // CHECK-NEXT:     }
 // The conv's output dies at the relu, which overwrites it in place.
 // CHECK-NEXT:     cim.layer "relu" {
@@ -160,20 +160,16 @@ func.func @placed(%x: tensor<1x4x2x2xf32>) -> tensor<1x4x2x2xf32> {
 // CHECK-NEXT: cim.crossbar 0 core 5 weight "g.weight" rows [1, 2] cols [2, 4]
 // CHECK-NEXT: cim.stream core 0 {
 // CHECK-NEXT:   [[X:%[^ ]+]] = cim.alloc "input" size 64 : !cim.buffer
-// CHECK-NEXT:   [[C:%[^ ]+]] = cim.alloc "scratch" size 64 : !cim.buffer
-// CHECK-NEXT:   [[M:%[^ ]+]] = cim.alloc "activation" size 64 : !cim.buffer
 // CHECK-NEXT:   [[Y:%[^ ]+]] = cim.alloc "activation" size 64 : !cim.buffer
 // CHECK-NEXT:   cim.input "arg0" [[X]] shape [1, 4, 2, 2]
-// CHECK-NEXT:   cim.layer "xbar.im2col" {
-// CHECK-NEXT:     cim.copy [[C]][0] [4, 1] from [[X]][0] [1, 4] loops [4, 4]
-// CHECK-NEXT:   }
+// A 1x1 conv's window matrix is its input transposed: no im2col copy, the MVMs read the
+// input's channels 4 pixels apart (row_stride 4), group 1's from channel 2 (element 8) on,
+// the second row tile from channel 3 (element 12). They write the NCHW result directly:
+// channels 4 pixels apart, group 1's from channel 2 (element 8); col2im is no instruction.
 // CHECK-NEXT:   cim.layer "xbar.concat" {
-// CHECK-NEXT:     cim.mvm xbar 8 [[M]][0] [4] from [[C]][0] [4] loops [4]
-// CHECK-NEXT:     cim.mvm xbar 40 [[M]][2] [4] from [[C]][2] [4] loops [4]
-// CHECK-NEXT:     cim.mvm xbar 0 [[M]][2] [4] from [[C]][3] [4] loops [4] acc
-// CHECK-NEXT:   }
-// CHECK-NEXT:   cim.layer "xbar.col2im" {
-// CHECK-NEXT:     cim.copy [[Y]][0] [4, 1] from [[M]][0] [1, 4] loops [4, 4]
+// CHECK-NEXT:     cim.mvm xbar 8 [[Y]][0] [1] col_stride 4 from [[X]][0] [1] row_stride 4 loops [4]
+// CHECK-NEXT:     cim.mvm xbar 40 [[Y]][8] [1] col_stride 4 from [[X]][8] [1] row_stride 4 loops [4]
+// CHECK-NEXT:     cim.mvm xbar 0 [[Y]][8] [1] col_stride 4 from [[X]][12] [1] row_stride 4 loops [4] acc
 // CHECK-NEXT:   }
 // CHECK-NEXT:   cim.output "res0" [[Y]] shape [1, 4, 2, 2]
 // CHECK-NEXT: }

@@ -105,6 +105,8 @@ builtin.module attributes {cimc.arch = {xbar_rows = 4 : i64, xbar_cols = 3 : i64
 
 // lower-to-isa declares R consecutive crossbars per tile (core id / 8) and one MVM per tile
 // with `replicas R` over all of its pixels: 3 + 3 + 2 + 2 + 1 = 11 crossbars for R = (3, 2, 1).
+// The convs' products go straight into their NCHW feature maps (channels P pixels apart), and
+// the 1x1 conv reads its input feature map in place of a window matrix (rows 4 pixels apart).
 // ISA:      cim.crossbar 0 core 0 weight "conv.weight" rows [0, 4] cols [0, 3]
 // ISA-NEXT: cim.crossbar 1 core 0 weight "conv.weight" rows [0, 4] cols [0, 3]
 // ISA-NEXT: cim.crossbar 2 core 0 weight "conv.weight" rows [0, 4] cols [0, 3]
@@ -118,11 +120,11 @@ builtin.module attributes {cimc.arch = {xbar_rows = 4 : i64, xbar_cols = 3 : i64
 // ISA-NEXT: cim.crossbar 10 core 1 weight "fc.weight" rows [0, 3] cols [0, 3]
 // ISA-NEXT: cim.stream core 0 {
 // ISA:        cim.layer "conv" {
-// ISA:          cim.mvm xbar 0 replicas 3 [[CONV:%[^ ]+]][0] [5] from [[COLS:%[^ ]+]][0] [4] loops [9]
-// ISA-NEXT:     cim.mvm xbar 3 replicas 3 [[CONV]][3] [5] from [[COLS]][0] [4] loops [9]
+// ISA:          cim.mvm xbar 0 replicas 3 [[CONV:%[^ ]+]][0] [1] col_stride 9 from [[COLS:%[^ ]+]][0] [4] loops [9]
+// ISA-NEXT:     cim.mvm xbar 3 replicas 3 [[CONV]][27] [1] col_stride 9 from [[COLS]][0] [4] loops [9]
 // ISA:        cim.layer "pw" {
-// ISA:          cim.mvm xbar 6 replicas 2 [[PW:%[^ ]+]][0] [3] from [[PWCOLS:%[^ ]+]][0] [5] loops [4]
-// ISA-NEXT:     cim.mvm xbar 8 replicas 2 [[PW]][0] [3] from [[PWCOLS]][4] [5] loops [4] acc
+// ISA:          cim.mvm xbar 6 replicas 2 [[PW:%[^ ]+]][0] [1] col_stride 4 from [[POOL:%[^ ]+]][0] [1] row_stride 4 loops [4]
+// ISA-NEXT:     cim.mvm xbar 8 replicas 2 [[PW]][0] [1] col_stride 4 from [[POOL]][16] [1] row_stride 4 loops [4] acc
 // ISA:        cim.layer "fc" {
 // ISA-NEXT:     cim.mvm xbar 10 [[FC:%[^ ]+]][0] [3] from [[GAP:%[^ ]+]][0] [3] loops [1]
 // ISA-NEXT:   }
