@@ -22,7 +22,7 @@ from xdsl.ir import Block, Region, SSAValue
 
 from cimc.arch import Arch
 from cimc.dialects import cim
-from cimc.dialects.cim import BUDGET_ATTR, ELEMENT_BYTES, MAX_LOOPS
+from cimc.dialects.cim import BUDGET_ATTR, ELEMENT_BYTES, MAX_LOOPS, NO_ALIAS_BOUND_ATTR
 from cimc.dialects.shapes import ints, span
 from cimc.errors import CimcError
 from cimc.numerics import physical_width, slices
@@ -31,7 +31,8 @@ from cimc.weights import WeightStore, tile_matrix, weight_matrix
 MAGIC = b"CIMB"
 VERSION = 5  # 2: unary kinds with parameters (imm, imm2), binary min/div, packed crossbars; 3: int crossbars;
 # 4: replicated MVMs, crossbar slots and cim.program (reload), the stream's schedule and crossbar budget;
-# 5: an MVM's column and row strides (its pattern's dst and src strides after the last loop)
+# 5: an MVM's column and row strides (its pattern's dst and src strides after the last loop), the
+# stream's no-alias memory bound
 HEADER = struct.Struct("<4sHH8s32sQQ")  # magic, version, sections, arch fingerprint, sha256, file size, memory
 SECTION = struct.Struct("<4s4xQQ")  # tag, offset, length
 ALIGN = 16
@@ -60,8 +61,10 @@ BUFFER = np.dtype([("addr", "<u8"), ("size", "<u8"), ("first", "<u4"), ("last", 
 LAYER = np.dtype([("first", "<u4"), ("count", "<u4"), ("name", "<u4"), ("reserved", "<u4")])
 BINDING = np.dtype([("output", "<u4"), ("buffer", "<u4"), ("name", "<u4"), ("rank", "<u4"), ("dims", "<u4", (8,))])
 STREAM = np.dtype([("core", "<u4"), ("first", "<u4"), ("count", "<u4"), ("schedule", "<u4"), ("budget", "<u4"),
-                   ("reserved", "<u4")])
-"""`schedule` indexes cim.SCHEDULES; `budget` is the crossbar budget replication had (0: not given)."""
+                   ("reserved", "<u4"), ("no_alias_bound", "<u8")])
+"""`schedule` indexes cim.SCHEDULES; `budget` is the crossbar budget replication had (0: not given);
+`no_alias_bound` the memory lower bound (bytes) of the program lowered without aliasing (0: not
+recorded)."""
 
 FLAG_ACC = 1
 OPCODES = {op.OPCODE: op for op in cim.INSTRUCTIONS}
@@ -475,14 +478,14 @@ def encode(module: ModuleOp, weights: WeightStore, verify: bool = True) -> Binar
         layers=np.array(layers, LAYER),
         bindings=np.array(bindings, BINDING),
         streams=np.array([(stream.core.value.data, 0, len(words), cim.SCHEDULES.index(stream.schedule_mode),
-                           _budget(module), 0)], STREAM),
+                           _module_int(module, BUDGET_ATTR), 0, _module_int(module, NO_ALIAS_BOUND_ATTR))], STREAM),
         strings=bytes(strings.data),
         data=data.join(),
     )
 
 
-def _budget(module: ModuleOp) -> int:
-    attr = module.attributes.get(BUDGET_ATTR)
+def _module_int(module: ModuleOp, name: str) -> int:
+    attr = module.attributes.get(name)
     return attr.value.data if isinstance(attr, IntegerAttr) else 0
 
 
@@ -581,8 +584,9 @@ def decode(image: BinaryImage) -> tuple[ModuleOp, WeightStore]:
     properties = {"core": IntegerAttr(int(record["core"]), i64)}
     if int(record["schedule"]):
         properties["schedule"] = StringAttr(cim.SCHEDULES[int(record["schedule"])])
-    if int(record["budget"]):
-        module.attributes[BUDGET_ATTR] = IntegerAttr(int(record["budget"]), i64)
+    for name, field in ((BUDGET_ATTR, "budget"), (NO_ALIAS_BOUND_ATTR, "no_alias_bound")):
+        if int(record[field]):
+            module.attributes[name] = IntegerAttr(int(record[field]), i64)
     module.body.block.add_op(cim.StreamOp.create(properties=properties, regions=[Region(stream)]))
     return module, weights
 

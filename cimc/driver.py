@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 import numpy as np
 import onnx
-from xdsl.dialects.builtin import Builtin, ModuleOp, StringAttr
+from xdsl.dialects.builtin import Builtin, IntegerAttr, ModuleOp, StringAttr, i64
 from xdsl.dialects.func import Func
 from xdsl.passes import ModulePass, PassPipeline
 from xdsl.utils.exceptions import DiagnosticException
@@ -25,6 +25,8 @@ from cimc.interpreter import Executable
 from cimc.numerics import Noise
 from cimc.reference import random_inputs
 from cimc.passes import get_all_passes
+from cimc.passes.lower_to_isa import LowerToIsaPass
+from cimc.passes.plan_memory import module_lower_bound
 from cimc.report import Report, make_report
 from cimc.weights import WeightStore
 
@@ -34,19 +36,19 @@ STAGES = {
     "xbar": [*GRAPH_PIPELINE, "tile-crossbars", "replicate"],
     "cim": [*GRAPH_PIPELINE, "tile-crossbars", "replicate", "lower-to-isa", "map-cores", "plan-memory", "schedule"],
 }
-"""The passes up to each level; precision "int" adds `quantize` after the graph passes, and
-`replicate` and `schedule` take the mapping choices as options."""
+"""The passes up to each level; precision "int" adds `quantize` after the graph passes,
+`branch_order` adds `order-branches` before it, and `replicate` and `schedule` take the mapping
+choices as options."""
 
 
 def pipeline(arch: Arch, to: str, replication: str = "none", budget: int | None = None,
-             schedule: str = "layer", memory_aliasing: bool = True) -> list[str]:
+             schedule: str = "layer", memory_aliasing: bool = True, branch_order: bool = False) -> list[str]:
     options = {"replicate": f"replicate{{strategy={replication}" + ("" if budget is None else f" budget={budget}") + "}",
                "schedule": f"schedule{{mode={schedule}}}",
                "lower-to-isa": "lower-to-isa" if memory_aliasing else "lower-to-isa{aliasing=false}"}
     passes = [options.get(name, name) for name in STAGES[to]]
-    if arch.precision == "int":
-        passes = [*GRAPH_PIPELINE, "quantize", *passes[len(GRAPH_PIPELINE):]]
-    return passes
+    extra = (["order-branches"] if branch_order else []) + (["quantize"] if arch.precision == "int" else [])
+    return [*GRAPH_PIPELINE, *extra, *passes[len(GRAPH_PIPELINE):]]
 
 
 def check_mapping(replication: str, budget: int | None, schedule: str) -> None:
@@ -83,7 +85,7 @@ def context(weights: WeightStore | None = None,
 def lower(model: str | Path | onnx.ModelProto, arch: Arch | str | Path | None = None, to: str = "cim", *,
           calibration: list[dict[str, np.ndarray]] | None = None, replication: str = "none",
           budget: int | None = None, schedule: str = "layer", memory_aliasing: bool = True,
-          pass_seconds: dict[str, float] | None = None) -> Lowered:
+          branch_order: bool = False, pass_seconds: dict[str, float] | None = None) -> Lowered:
     """Import an ONNX model and run the pipeline up to level `to` ("graph", "xbar" or "cim").
 
     `arch` is an Arch, a path to an arch file, or None for the default Arch. With precision
@@ -92,8 +94,10 @@ def lower(model: str | Path | onnx.ModelProto, arch: Arch | str | Path | None = 
     "uniform", "balance" or "optimal") and `budget` (crossbars; default the chip's) choose the
     weight copies, `schedule` ("layer", "element" or "batch") how the cost model overlaps the
     layers. `memory_aliasing=False` gives every tensor a buffer of its own (views become
-    copies, no elementwise op writes over its input). `pass_seconds`, if given, receives the
-    seconds each pass (by name, summed over its runs) took.
+    copies, no elementwise op writes over its input, products and windows are matrices of
+    their own). `branch_order=True` runs the branches that meet at a concat or add in the
+    order that lowers the estimated memory peak (`order-branches`). `pass_seconds`, if given,
+    receives the seconds each pass (by name, summed over its runs) took.
     """
     if to not in STAGES:
         raise CimcError(f"unknown level '{to}': choose one of {', '.join(STAGES)}")
@@ -118,11 +122,24 @@ def lower(model: str | Path | onnx.ModelProto, arch: Arch | str | Path | None = 
 
     if calibration is not None and not isinstance(calibration, (list, tuple)):
         raise CimcError("calibration is a list of {input name: array} dicts")
-    if not isinstance(memory_aliasing, bool):
-        raise CimcError(f"memory_aliasing must be True or False, not {memory_aliasing!r}")
-    spec = ",".join(pipeline(arch, to, replication, budget, schedule, memory_aliasing))
-    PassPipeline.parse_spec(passes, spec, time_pass).apply(
-        context(weights, None if calibration is None else list(calibration)), module)
+    for option, value in (("memory_aliasing", memory_aliasing), ("branch_order", branch_order)):
+        if not isinstance(value, bool):
+            raise CimcError(f"{option} must be True or False, not {value!r}")
+    ctx = context(weights, None if calibration is None else list(calibration))
+    steps = pipeline(arch, to, replication, budget, schedule, memory_aliasing, branch_order)
+    lowering = next((i for i, step in enumerate(steps) if step.startswith("lower-to-isa")), len(steps))
+    PassPipeline.parse_spec(passes, ",".join(steps[:lowering]), time_pass).apply(ctx, module)
+    if lowering < len(steps):
+        # the bound without aliasing, for the report: the same xbar module lowered without it
+        start = time.perf_counter()
+        plain = module.clone()
+        LowerToIsaPass(aliasing=False).apply(ctx, plain)
+        no_alias_bound = module_lower_bound(plain)
+        if pass_seconds is not None:
+            pass_seconds["no-alias bound"] = time.perf_counter() - start
+        clock[0] = time.perf_counter()
+        PassPipeline.parse_spec(passes, ",".join(steps[lowering:]), time_pass).apply(ctx, module)
+        module.attributes[cim.NO_ALIAS_BOUND_ATTR] = IntegerAttr(no_alias_bound, i64)
     try:
         module.verify()
     except DiagnosticException as e:  # a pass left IR its verifier rejects: say which, in one line
@@ -206,11 +223,13 @@ class Program:
 def compile(model: str | Path | onnx.ModelProto, arch: Arch | str | Path | None = None, *,
             calibration: list[dict[str, np.ndarray]] | None = None, replication: str = "none",
             budget: int | None = None, schedule: str = "layer", memory_aliasing: bool = True,
-            pass_seconds: dict[str, float] | None = None) -> Program:
+            branch_order: bool = False, pass_seconds: dict[str, float] | None = None) -> Program:
     """Compile an ONNX model (a path or a ModelProto) for `arch` into a runnable Program
-    (`calibration`, `replication`, `budget`, `schedule`, `memory_aliasing`: see `lower`)."""
+    (`calibration`, `replication`, `budget`, `schedule`, `memory_aliasing`, `branch_order`:
+    see `lower`)."""
     module, weights = lower(model, arch, to="cim", calibration=calibration, replication=replication, budget=budget,
-                            schedule=schedule, memory_aliasing=memory_aliasing, pass_seconds=pass_seconds)
+                            schedule=schedule, memory_aliasing=memory_aliasing, branch_order=branch_order,
+                            pass_seconds=pass_seconds)
     image = encode(module, weights, verify=False)  # lower verified it
     arch = image.arch
     if arch.precision == "int" and arch.adc_bits is not None and arch.adc_range != "full":

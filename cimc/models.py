@@ -191,3 +191,15 @@ def mobilenet_v2(seed: int = 0, size: int = 224, width: float = 1.0,
     b = g.bias("classifier.bias", 1000)
     x = g.node("Gemm", [x, w, b], "classifier", transB=1)
     return g.model("mobilenet_v2", {"input": [1, 3, size, size]}, x, [1, 1000])
+
+
+def two_branch_block(seed: int = 0, size: int = 16) -> onnx.ModelProto:
+    """An Inception-style block on 1x8xSxS, its branches in the order that needs more memory:
+    a 1x1 conv to 64 channels (a wide output), then a 3x3 conv to 96 channels reduced to 4 by
+    a 1x1 conv (a large intermediate, a narrow output); the two concatenated (68 channels)."""
+    g = _GraphBuilder(seed)
+    wide = g.node("Relu", [g.conv("input", "wide", 8, 64, 1)], "wide.relu")
+    deep = g.node("Relu", [g.conv("input", "deep.3x3", 8, 96, 3, pads=[1, 1, 1, 1])], "deep.3x3.relu")
+    deep = g.node("Relu", [g.conv(deep, "deep.1x1", 96, 4, 1)], "deep.relu")
+    out = g.node("Concat", [wide, deep], "concat", axis=1)
+    return g.model("two_branch_block", {"input": [1, 8, size, size]}, out, [1, 68, size, size])

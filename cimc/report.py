@@ -41,6 +41,9 @@ class Report:
     binary_bytes: int
     peak_memory_bytes: int
     memory_lower_bound_bytes: int
+    """The largest sum of sizes of the buffers live at one instruction, for the plan used."""
+    memory_lower_bound_no_alias_bytes: int | None
+    """The same bound had the program been lowered without aliasing (None: not recorded)."""
     cycle_time: int
     """max over layers of ceil(mvm_per_image / replicas): crossbar activations per pipeline step."""
     latency_cycles: float
@@ -65,7 +68,9 @@ class Report:
             f"cell utilization {self.utilization:.1%}",
             f"instructions       {self.instructions} ({self.mvm_instructions} MVM)",
             f"binary             {self.binary_bytes} bytes",
-            f"memory             peak {self.peak_memory_bytes} bytes, lower bound {self.memory_lower_bound_bytes}",
+            f"memory             peak {self.peak_memory_bytes} bytes, lower bound {self.memory_lower_bound_bytes}"
+            + ("" if self.memory_lower_bound_no_alias_bytes is None
+               else f" ({self.memory_lower_bound_no_alias_bytes} without aliasing)"),
             f"schedule           {self.schedule}: cycle time {self.cycle_time} crossbar activations",
             f"latency            {self.latency_cycles:.0f} cycles ({self.latency_us:.2f} us)",
             f"throughput         {self.throughput_per_s:.1f} inferences/s",
@@ -121,6 +126,7 @@ def make_report(image: BinaryImage, binary_bytes: int) -> Report:
         binary_bytes=binary_bytes,
         peak_memory_bytes=image.memory_bytes,
         memory_lower_bound_bytes=memory_lower_bound(image),
+        memory_lower_bound_no_alias_bytes=int(image.streams[0]["no_alias_bound"]) or None if len(image.streams) else None,
         cycle_time=timing.cycle_time,
         latency_cycles=timing.latency_cycles,
         latency_us=timing.latency_cycles / (arch.clock_ghz * 1e3),

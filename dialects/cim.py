@@ -63,6 +63,9 @@ ELEMENT_BYTES = 4
 BUFFER_KINDS = ("input", "activation", "scratch", "const")
 BUDGET_ATTR = "cimc.crossbar_budget"
 """Module attribute: the crossbar budget `replicate` was given (stored in the binary for the report)."""
+NO_ALIAS_BOUND_ATTR = "cimc.no_alias_bound"
+"""Module attribute: the memory lower bound (bytes) the program would have lowered without
+aliasing (set by the driver, carried by the binary for the report)."""
 SCHEDULES = ("layer", "element", "batch")
 """How the cost model overlaps work (see docs/cost-model.md): one layer at a time; layers as
 soon as their inputs are ready (the element pipeline); one image per layer in flight (the
@@ -404,7 +407,7 @@ class MvmOp(InstructionOp):
         for name, stride in (("col_stride", self.column_stride), ("row_stride", self.input_stride)):
             if stride < 1:
                 raise VerifyException(f"cim.mvm: '{name}' must be >= 1, got {stride}")
-        if len(self.loop_counts) >= MAX_LOOPS:
+        if not 1 <= len(self.loop_counts) < MAX_LOOPS:
             raise VerifyException(f"cim.mvm: 'loops' must have 1 to {MAX_LOOPS - 1} entries (the crossbar's columns and "
                                   f"rows are the operands' last loop), got {len(self.loop_counts)}")
         if self.loop_counts and not 1 <= self.replica_count <= self.loop_counts[0]:

@@ -46,6 +46,10 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         from cimc.passes.schedule import SchedulePass
         return SchedulePass
 
+    def order_branches():
+        from cimc.passes.order_branches import OrderBranchesPass
+        return OrderBranchesPass
+
     def fuse():
         from cimc.passes.fuse import FusePass
         return FusePass
@@ -53,6 +57,7 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
     return {
         "shape-infer": shape_infer,
         "fuse": fuse,
+        "order-branches": order_branches,
         "canonicalize": canonicalize,
         "fold-batchnorm": fold_batchnorm,
         "quantize": quantize,

@@ -15,6 +15,12 @@ shift-and-add adds into the layer's zeroed output matrix.
 An im2col matrix bigger than the image it is cut from (kh*kw/stride^2 times it) is made a
 block of output rows at a time into one scratch buffer no bigger than the image, each block
 followed by the MVMs that read it, so the window matrix is never whole in memory.
+
+With aliasing (the default) a one-image conv's MVMs write its NCHW feature map directly
+(`col_stride` H*W: no pixel-major product, no col2im copy; bias and offset correction added
+in place), a 1x1 stride-1 unpadded conv reads its NCHW input directly (`row_stride` H*W: no
+im2col copy), and LRN writes over a dying input. `aliasing=false` turns all of it off:
+every tensor gets a buffer of its own.
 """
 
 from __future__ import annotations
@@ -613,23 +619,27 @@ class _Lowering:
         self.emit(cim.BinaryOp("div", (out, 0, everywhere), (out, 0, everywhere), (stat, 0, o_m + zeros), loops))
 
     def lrn(self, op: graph.LrnOp) -> None:
-        """x / (bias + alpha/size * window sum of x^2 over channels) ^ beta, on the vector unit."""
+        """x / (bias + alpha/size * window sum of x^2 over channels) ^ beta, on the vector unit.
+        The window sums, their affine map and power are computed in the squares' scratch, and the
+        product with x is written over x when x dies here: the LRN needs no buffer of its own."""
         n, c, h, w = shape_of(op.input)
         size = op.size.value.data
         before = (size - 1) // 2
         cp, hw = c + size - 1, h * w
-        x, out = self.buffer(op.input), self.result_buffer(op.result)
+        x = self.buffer(op.input)
         squares = self.alloc("scratch", n * cp * hw)
         squares.name_hint = "lrn_squares"
         self.emit(cim.FillOp((squares, 0, [1]), 0.0, [n * cp * hw]))
-        self.emit(cim.BinaryOp("mul", (squares, before * hw, [cp * hw, 1]), (x, 0, [c * hw, 1]), (x, 0, [c * hw, 1]),
-                               [n, c * hw]))
-        self.emit(cim.ReduceOp("sum", (out, 0, [c * hw, hw, 1]), (squares, 0, [cp * hw, hw, 1, hw]),
+        loops, (in_squares, in_x) = collapse_loops([n, c * hw], [cp * hw, 1], [c * hw, 1])
+        self.emit(cim.BinaryOp("mul", (squares, before * hw, in_squares), (x, 0, in_x), (x, 0, in_x), loops))
+        # channel k's sum lands on padded channel k, the first it reads: no later channel reads it
+        self.emit(cim.ReduceOp("sum", (squares, 0, [cp * hw, hw, 1]), (squares, 0, [cp * hw, hw, 1, hw]),
                                [n, c, hw, size], 1))
-        self.emit(cim.UnaryOp("affine", (out, 0, [1]), (out, 0, [1]), [n * c * hw],
-                              op.alpha.value.data / size, op.bias.value.data))
-        self.emit(cim.UnaryOp("pow", (out, 0, [1]), (out, 0, [1]), [n * c * hw], -op.beta.value.data))
-        self.emit(cim.BinaryOp("mul", (out, 0, [1]), (out, 0, [1]), (x, 0, [1]), [n * c * hw]))
+        sums = (squares, 0, in_squares)
+        self.emit(cim.UnaryOp("affine", sums, sums, loops, op.alpha.value.data / size, op.bias.value.data))
+        self.emit(cim.UnaryOp("pow", sums, sums, loops, -op.beta.value.data))
+        out = self.in_place_buffer(op.result, [op.input])
+        self.emit(cim.BinaryOp("mul", (out, 0, in_x), (x, 0, in_x), sums, loops))
 
     @staticmethod
     def bias_of_col2im(op: Operation) -> bool:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import cimc
 from cimc import models
-from cimc.binary import HEADER, BinaryImage, decode, encode
+from cimc.binary import HEADER, SECTION, STREAM, BinaryImage, decode, encode
 from cimc.dialects import cim
 from cimc.errors import CimcError
 
@@ -232,3 +232,97 @@ def test_a_corrupt_program_count_is_refused_without_building_the_range():
     fields["patterns"] = patterns
     with pytest.raises(CimcError, match=f"cim.program instruction {write} names a crossbar that does not exist"):
         BinaryImage.from_bytes(BinaryImage(**fields).to_bytes())
+
+
+def _with_mvm_pattern(image: BinaryImage, edit) -> tuple[int, bytes]:
+    """The first MVM and a validly checksummed image whose pattern of it `edit(record)` changed."""
+    mvm = int(np.flatnonzero(image.instructions["opcode"] == cim.MvmOp.OPCODE)[0])
+    patterns = image.patterns.copy()
+    edit(patterns[int(image.instructions["pattern"][mvm])])
+    fields = {name: getattr(image, name) for name in image.__dataclass_fields__}
+    return mvm, BinaryImage(**{**fields, "patterns": patterns}).to_bytes()
+
+
+@pytest.mark.parametrize("slot,value,message", [
+    (0, 0, "has a column or row stride below 1"),   # the column stride (dst row, after the last loop)
+    (1, 0, "has a column or row stride below 1"),   # the row stride (src row)
+    (0, -4, "has a column or row stride below 1"),
+    (0, 10**6, "accesses memory outside"),           # columns 10**6 elements apart: past the memory
+    (1, 10**6, "accesses memory outside"),
+])
+def test_bad_mvm_run_strides_are_refused(lenet, slot, value, message):
+    """An MVM's column and row strides are its pattern's dst and src strides after its last loop."""
+    def edit(record):
+        assert record["strides"][slot][record["rank"]] >= 1  # the stride really is there to corrupt
+        record["strides"][slot][record["rank"]] = value
+    mvm, raw = _with_mvm_pattern(lenet.image, edit)
+    with pytest.raises(CimcError, match=f"instruction {mvm} {message}"):
+        BinaryImage.from_bytes(raw)
+
+
+def test_an_mvm_pattern_has_at_most_five_loops(lenet):
+    """Six loops leave no place after the last loop for the column and row strides."""
+    def edit(record):
+        record["counts"][record["rank"]:] = 1
+        record["rank"] = cim.MAX_LOOPS
+    mvm, raw = _with_mvm_pattern(lenet.image, edit)
+    with pytest.raises(CimcError, match=f"MVM instruction {mvm} has more than {cim.MAX_LOOPS - 1} loops"):
+        BinaryImage.from_bytes(raw)
+
+
+def test_strided_mvms_round_trip(lenet):
+    """lenet's convs write their NCHW feature maps through column strides; decode gives them back
+    as `col_stride` and encoding the decoded module gives the same patterns."""
+    image = lenet.image
+    mvm = image.instructions["opcode"] == cim.MvmOp.OPCODE
+    patterns = image.patterns[image.instructions["pattern"][mvm]]
+    columns = patterns["strides"][np.arange(len(patterns)), 0, patterns["rank"]]
+    assert (columns > 1).any()
+    module, weights = decode(image)
+    decoded = [op for op in module.walk() if isinstance(op, cim.MvmOp)]
+    assert [op.column_stride for op in decoded] == columns.tolist()
+    assert [op.input_stride for op in decoded] == \
+        patterns["strides"][np.arange(len(patterns)), 1, patterns["rank"]].tolist()
+    assert (encode(module, weights).patterns == image.patterns).all()
+
+
+def _directory(raw: bytes) -> list[tuple[bytes, int, int]]:
+    """(tag, offset, length) of each section."""
+    sections = HEADER.unpack_from(raw)[2]
+    return [SECTION.unpack_from(raw, HEADER.size + k * SECTION.size) for k in range(sections)]
+
+
+def test_stream_record_carries_the_no_alias_bound(lenet):
+    """STRM is 32 bytes: core, first, count, schedule, budget, reserved (u32), no_alias_bound (u64)."""
+    assert STREAM.itemsize == 32 and STREAM.fields["no_alias_bound"][1] == 24
+    bound = 2**40 + 12  # beyond 32 bits
+    image = BinaryImage.from_bytes(_with(lenet.image, "streams", "no_alias_bound", bound, 0))
+    assert int(image.streams[0]["no_alias_bound"]) == bound
+    raw = image.to_bytes()
+    offset = next(o for tag, o, _ in _directory(raw) if tag == b"STRM")
+    assert struct.unpack_from("<Q", raw, offset + 24)[0] == bound
+    module, weights = decode(image)
+    attr = module.attributes[cim.NO_ALIAS_BOUND_ATTR]
+    assert attr.value.data == bound
+    assert encode(module, weights).to_bytes() == raw
+    assert cimc.Program(image).report().memory_lower_bound_no_alias_bytes == bound
+    # 0 = not recorded: no attribute, and none in the report
+    image = BinaryImage.from_bytes(_with(lenet.image, "streams", "no_alias_bound", 0, 0))
+    module, weights = decode(image)
+    assert cim.NO_ALIAS_BOUND_ATTR not in module.attributes
+    assert int(encode(module, weights).streams[0]["no_alias_bound"]) == 0
+    assert cimc.Program(image).report().memory_lower_bound_no_alias_bytes is None
+
+
+def test_compile_records_the_no_alias_bound(lenet):
+    """cimc.compile stores the lower bound the model would have without aliasing: that of the
+    same model compiled with memory_aliasing=False (above lenet's own, aliased bound)."""
+    aliased = lenet
+    plain = cimc.compile(models.lenet5(), arch=lenet.arch, memory_aliasing=False)
+    bound = int(aliased.image.streams[0]["no_alias_bound"])
+    assert bound > 0
+    assert aliased.report().memory_lower_bound_no_alias_bytes == bound == plain.report().memory_lower_bound_bytes
+    assert plain.report().memory_lower_bound_no_alias_bytes == plain.report().memory_lower_bound_bytes
+    assert aliased.report().memory_lower_bound_bytes < bound
+    module, _ = decode(aliased.image)
+    assert module.attributes[cim.NO_ALIAS_BOUND_ATTR].value.data == bound

@@ -17,10 +17,13 @@ from cimc.interpreter import Executable, instruction_costs
 from cimc.passes.plan_memory import PlanMemoryPass
 
 
-def run_cim(body: str, inputs: dict[str, np.ndarray], weights: dict[str, np.ndarray], xbars: str = ""):
+def run_cim(body: str, inputs: dict[str, np.ndarray], weights: dict[str, np.ndarray], xbars: str = "",
+            arch: Arch | None = None):
     """Run a hand-written stream: `body` declares buffers, binds x (input) and y (output)."""
     text = f"{xbars}\ncim.stream core 0 {{\n{body}\n}}"
     module = Parser(context(), text).parse_module()
+    if arch is not None:
+        arch.attach(module)
     PlanMemoryPass().apply(context(), module)
     image = encode(module, WeightStore(weights))
     return Executable(image).run(inputs)["y"], image
@@ -162,3 +165,96 @@ def test_copy_follows_its_loop_nest(loops):
   cim.output "y" %y shape [{points}]''', {"x": x}, {})
     expected = [offset + sum(i * s for i, s in zip(point, strides)) for point in itertools.product(*map(range, counts))]
     np.testing.assert_array_equal(y, np.array(expected, np.float32))
+
+
+def test_mvm_reads_and_writes_through_row_and_column_strides():
+    """A 1x1 conv on a channels x pixels (NCHW) map, in place of x.T @ W and a transpose back:
+    input row r of the crossbar is src[p + r*row_stride] and output column j goes to
+    dst[p + j*col_stride], so y = (x.T @ W).T. Two row tiles (input channels [0, 2) and
+    [2, 3)), the second accumulating from channel 2 (element 10); the pattern keeps the strides
+    after its one loop."""
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((3, 5)).astype(np.float32)  # 3 channels, 5 pixels
+    w = rng.standard_normal((3, 2)).astype(np.float32)
+    y, image = run_cim('''
+  %x = cim.alloc "input" size 60 : !cim.buffer
+  %y = cim.alloc "activation" size 40 : !cim.buffer
+  cim.input "x" %x shape [3, 5]
+  cim.layer "pw" {
+    cim.mvm xbar 0 %y[0] [1] col_stride 5 from %x[0] [1] row_stride 5 loops [5]
+    cim.mvm xbar 1 %y[0] [1] col_stride 5 from %x[10] [1] row_stride 5 loops [5] acc
+  }
+  cim.output "y" %y shape [2, 5]''', {"x": x}, {"w": w},
+        xbars='cim.crossbar 0 core 0 weight "w" rows [0, 2] cols [0, 2]\n'
+              'cim.crossbar 1 core 0 weight "w" rows [2, 3] cols [0, 2]')
+    np.testing.assert_allclose(y, (x.T @ w).T, rtol=1e-5)
+    pattern = image.patterns[image.instructions["pattern"][0]]
+    assert (pattern["rank"], pattern["strides"][0][:2].tolist(), pattern["strides"][1][:2].tolist()) == \
+        (1, [1, 5], [1, 5])
+
+
+def test_strided_mvm_into_a_pixel_major_matrix_and_back():
+    """Only one side strided: row_stride reads the NCHW map into a pixel-major P x N matrix
+    (columns 1 apart), col_stride writes a pixel-major matrix's product into an NCHW map."""
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal((3, 4)).astype(np.float32)
+    w = rng.standard_normal((3, 2)).astype(np.float32)
+    v = rng.standard_normal((2, 3)).astype(np.float32)
+    y, _ = run_cim('''
+  %x = cim.alloc "input" size 48 : !cim.buffer
+  %m = cim.alloc "activation" size 32 : !cim.buffer
+  %y = cim.alloc "activation" size 48 : !cim.buffer
+  cim.input "x" %x shape [3, 4]
+  cim.layer "in" {
+    cim.mvm xbar 0 %m[0] [2] from %x[0] [1] row_stride 4 loops [4]
+  }
+  cim.layer "out" {
+    cim.mvm xbar 1 %y[0] [1] col_stride 4 from %m[0] [2] loops [4]
+  }
+  cim.output "y" %y shape [3, 4]''', {"x": x}, {"w": w, "v": v},
+        xbars='cim.crossbar 0 core 0 weight "w" rows [0, 3] cols [0, 2]\n'
+              'cim.crossbar 1 core 0 weight "v" rows [0, 2] cols [0, 3]')
+    np.testing.assert_allclose(y, ((x.T @ w) @ v).T, rtol=1e-5)
+
+
+def test_replicas_of_a_strided_mvm_split_its_pixels():
+    """Replicas holding different matrices run chunk by chunk (ceil(5 / 2) = 3 pixels, then 2):
+    each chunk reads and writes its own pixels through the strides."""
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((3, 5)).astype(np.float32)
+    w0, w1 = rng.standard_normal((2, 3, 2)).astype(np.float32)
+    y, _ = run_cim('''
+  %x = cim.alloc "input" size 60 : !cim.buffer
+  %y = cim.alloc "activation" size 40 : !cim.buffer
+  cim.input "x" %x shape [3, 5]
+  cim.layer "pw" {
+    cim.mvm xbar 0 replicas 2 %y[0] [1] col_stride 5 from %x[0] [1] row_stride 5 loops [5]
+  }
+  cim.output "y" %y shape [2, 5]''', {"x": x}, {"w0": w0, "w1": w1},
+        xbars='cim.crossbar 0 core 0 weight "w0" rows [0, 3] cols [0, 2]\n'
+              'cim.crossbar 1 core 0 weight "w1" rows [0, 3] cols [0, 2]')
+    expected = np.concatenate([(x[:, :3].T @ w0).T, (x[:, 3:].T @ w1).T], axis=1)
+    np.testing.assert_allclose(y, expected, rtol=1e-5)
+
+
+@pytest.mark.parametrize("bit_serial", [False, True])
+def test_int_mvm_through_row_and_column_strides(bit_serial):
+    """An int crossbar (4 slices, 8 physical columns per weight column) reading and writing
+    NCHW maps: exact in float64, cycle by cycle or as one product."""
+    rng = np.random.default_rng(6)
+    x = rng.integers(0, 256, (3, 5)).astype(np.float64)  # unsigned 8-bit codes, 3 channels x 5 pixels
+    w = rng.integers(-127, 128, (3, 2)).astype(np.float32)
+    arch = Arch(precision="int")
+    _, image = run_cim('''
+  %x = cim.alloc "input" size 60 : !cim.buffer
+  %y = cim.alloc "activation" size 40 : !cim.buffer
+  cim.input "x" %x shape [3, 5]
+  cim.layer "pw" {
+    cim.fill %y[0] [1] value 0.0 loops [10]
+    cim.mvm xbar 0 %y[0] [1] col_stride 5 from %x[0] [1] row_stride 5 loops [5] acc
+  }
+  cim.output "y" %y shape [2, 5]''', {"x": x}, {"w": w},
+        xbars='cim.crossbar 0 core 0 weight "w" rows [0, 3] cols [0, 16] slices 4', arch=arch)
+    y = Executable(image, bit_serial=bit_serial).run({"x": x})["y"]
+    assert y.dtype == np.float64
+    np.testing.assert_array_equal(y, (x.T @ w.astype(np.float64)).T)

@@ -39,7 +39,8 @@ def _calibration(paths: list[str]) -> list[dict[str, np.ndarray]] | None:
 
 
 def _mapping(args: argparse.Namespace) -> dict:
-    return {"replication": args.replication, "budget": args.budget, "schedule": args.schedule}
+    return {"replication": args.replication, "budget": args.budget, "schedule": args.schedule,
+            "memory_aliasing": not args.no_memory_aliasing, "branch_order": args.branch_order}
 
 
 def cmd_compile(args: argparse.Namespace) -> None:
@@ -140,6 +141,10 @@ def _mapping_options(command: argparse.ArgumentParser) -> None:
                          help="crossbars replication may use; default: the chip's (cores x xbars_per_core)")
     command.add_argument("--schedule", choices=SCHEDULES, default="layer",
                          help="how layers overlap in the cost model (default layer)")
+    command.add_argument("--no-memory-aliasing", action="store_true",
+                         help="give every tensor a buffer of its own (no views, nothing written in place)")
+    command.add_argument("--branch-order", action="store_true",
+                         help="run the branches meeting at a concat or add in the order that lowers the memory peak")
 
 
 def parser() -> argparse.ArgumentParser:

@@ -67,8 +67,10 @@ func.func @softmax_to_end(%x: tensor<2x3x4xf32>) -> tensor<2x3x4xf32> {
 // -----
 
 // LRN, size 3 over 4 channels of 2x2: the squares go into a zeroed buffer with one spare
-// channel at each end (6 x 4, written from element 4 on), a 3-channel window sum per output,
-// then (bias + alpha / size * sum) ^ -beta (affine a = 3e-4 / 3, b = 2; pow a = -0.75) times x.
+// channel at each end (6 x 4, written from element 4 on), a 3-channel window sum per output
+// written over the first channel it reads (padded channel k for output channel k), then
+// (bias + alpha / size * sum) ^ -beta (affine a = 3e-4 / 3, b = 2; pow a = -0.75) there, and
+// times x. The model's input may not be overwritten: the result gets a buffer.
 
 func.func @lrn(%x: tensor<1x4x2x2xf32>) -> tensor<1x4x2x2xf32> {
   %y = graph.lrn %x size 3 alpha 3.0e-4 beta 0.75 bias 2.0 : (tensor<1x4x2x2xf32>) -> tensor<1x4x2x2xf32>
@@ -77,18 +79,43 @@ func.func @lrn(%x: tensor<1x4x2x2xf32>) -> tensor<1x4x2x2xf32> {
 
 // CHECK:      cim.stream core 0 {
 // CHECK-NEXT:   [[X:%[^ ]+]] = cim.alloc "input" size 64 : !cim.buffer
-// CHECK-NEXT:   [[Y:%[^ ]+]] = cim.alloc "activation" size 64 : !cim.buffer
 // CHECK-NEXT:   [[SQ:%[^ ]+]] = cim.alloc "scratch" size 96 : !cim.buffer
+// CHECK-NEXT:   [[Y:%[^ ]+]] = cim.alloc "activation" size 64 : !cim.buffer
 // CHECK-NEXT:   cim.input "arg0" [[X]] shape [1, 4, 2, 2]
 // CHECK-NEXT:   cim.layer "graph.lrn" {
 // CHECK-NEXT:     cim.fill [[SQ]][0] [1] value 0.000000e+00 loops [24]
-// CHECK-NEXT:     cim.binary "mul" [[SQ]][4] [24, 1] from [[X]][0] [16, 1], [[X]][0] [16, 1] loops [1, 16]
-// CHECK-NEXT:     cim.reduce "sum" [[Y]][0] [16, 4, 1] from [[SQ]][0] [24, 4, 1, 4] loops [1, 4, 4, 3] reduce 1
-// CHECK-NEXT:     cim.unary "affine" [[Y]][0] [1] from [[Y]][0] [1] loops [16] a 0.000100000005 b 2.000000e+00
-// CHECK-NEXT:     cim.unary "pow" [[Y]][0] [1] from [[Y]][0] [1] loops [16] a -7.500000e-01
-// CHECK-NEXT:     cim.binary "mul" [[Y]][0] [1] from [[Y]][0] [1], [[X]][0] [1] loops [16]
+// CHECK-NEXT:     cim.binary "mul" [[SQ]][4] [1] from [[X]][0] [1], [[X]][0] [1] loops [16]
+// CHECK-NEXT:     cim.reduce "sum" [[SQ]][0] [24, 4, 1] from [[SQ]][0] [24, 4, 1, 4] loops [1, 4, 4, 3] reduce 1
+// CHECK-NEXT:     cim.unary "affine" [[SQ]][0] [1] from [[SQ]][0] [1] loops [16] a 0.000100000005 b 2.000000e+00
+// CHECK-NEXT:     cim.unary "pow" [[SQ]][0] [1] from [[SQ]][0] [1] loops [16] a -7.500000e-01
+// CHECK-NEXT:     cim.binary "mul" [[Y]][0] [1] from [[X]][0] [1], [[SQ]][0] [1] loops [16]
 // CHECK-NEXT:   }
 // CHECK-NEXT:   cim.output "res0" [[Y]] shape [1, 4, 2, 2]
+// CHECK-NEXT: }
+
+// -----
+
+// An LRN whose input dies there (a relu's result) writes its result over the input: x's
+// buffer and the squares' scratch are all it uses.
+
+func.func @lrn_in_place(%x: tensor<1x4x2x2xf32>) -> tensor<1x4x2x2xf32> {
+  %r = graph.relu %x : (tensor<1x4x2x2xf32>) -> tensor<1x4x2x2xf32>
+  %y = graph.lrn %r size 3 alpha 3.0e-4 beta 0.75 bias 2.0 : (tensor<1x4x2x2xf32>) -> tensor<1x4x2x2xf32>
+  func.return %y : tensor<1x4x2x2xf32>
+}
+
+// CHECK:      cim.stream core 0 {
+// CHECK-NEXT:   [[X:%[^ ]+]] = cim.alloc "input" size 64 : !cim.buffer
+// CHECK-NEXT:   [[R:%[^ ]+]] = cim.alloc "activation" size 64 : !cim.buffer
+// CHECK-NEXT:   [[SQ:%[^ ]+]] = cim.alloc "scratch" size 96 : !cim.buffer
+// CHECK-NEXT:   cim.input "arg0" [[X]] shape [1, 4, 2, 2]
+// CHECK-NEXT:   cim.layer "graph.relu" {
+// CHECK-NEXT:     cim.unary "relu" [[R]][0] [1] from [[X]][0] [1] loops [16]
+// CHECK-NEXT:   }
+// CHECK-NEXT:   cim.layer "graph.lrn" {
+// CHECK:          cim.binary "mul" [[R]][0] [1] from [[R]][0] [1], [[SQ]][0] [1] loops [16]
+// CHECK-NEXT:   }
+// CHECK-NEXT:   cim.output "res0" [[R]] shape [1, 4, 2, 2]
 // CHECK-NEXT: }
 
 // -----
