@@ -296,6 +296,8 @@ class BinaryImage:
             raise corrupt("a crossbar's slot is beyond its core's xbars_per_core")
         if len(self.streams) == 1 and int(self.streams[0]["schedule"]) >= len(cim.SCHEDULES):
             raise corrupt("the stream has an unknown schedule")
+        if len(self.streams) == 1 and int(self.streams[0]["no_alias_bound"]) >= 2**63:
+            raise corrupt("the stream's no-alias bound is 2^63 bytes or more")
         offsets = inst["imm"][mvm]
         if (offsets < 0).any() or (offsets != np.rint(offsets)).any() or (
                 self.arch.precision != "int" and (offsets != 0).any()):
@@ -486,7 +488,10 @@ def encode(module: ModuleOp, weights: WeightStore, verify: bool = True) -> Binar
 
 def _module_int(module: ModuleOp, name: str) -> int:
     attr = module.attributes.get(name)
-    return attr.value.data if isinstance(attr, IntegerAttr) else 0
+    value = attr.value.data if isinstance(attr, IntegerAttr) else 0
+    if not 0 <= value < 2**32 and not (name == NO_ALIAS_BOUND_ATTR and 0 <= value < 2**63):
+        raise CimcError(f"encode: module attribute {name} = {value} is out of range")
+    return value
 
 
 def _padded(values) -> tuple[int, ...]:
@@ -506,6 +511,8 @@ def _encode_instruction(inst: cim.InstructionOp, patterns: dict[tuple, int]) -> 
         strides[1] += (inst.input_stride,)
     # keyed by the record itself: equal records are stored once
     key = (inst.loop_counts, tuple(_padded(s) for s in strides) + ((0,) * MAX_LOOPS,) * (3 - len(accesses)))
+    if any(not -2**31 <= v < 2**31 for row in key[1] for v in row) or any(n >= 2**32 for n in key[0]):
+        raise CimcError(f"encode: a {inst.name} has a stride beyond 32 bits or a loop count beyond 2^32")
     pattern = patterns.setdefault(key, len(patterns))
     if pattern > 0xFFFF:
         raise CimcError("encode: more than 65536 distinct loop patterns")

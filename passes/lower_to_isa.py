@@ -41,6 +41,7 @@ from cimc.dialects.shapes import Shape, ints, is_known, numel, shape_of
 from cimc.errors import CimcError
 from cimc.frontend import io_name
 from cimc.numerics import slices
+from cimc.passes.plan_memory import stream_lower_bound
 
 MAXPOOL_PAD = -3.0e38
 """Fill value of max-pool padding: below any f32 activation but -3.4e38, and exact in IR text."""
@@ -749,6 +750,22 @@ class _Lowering:
                 self.stream.insert_op_before(op, first)
 
 
+def unaliased_lower_bound(module: ModuleOp) -> int:
+    """The memory lower bound the xbar-level `module` has lowered with aliasing=false, the
+    module left as it is."""
+    lowering = _Lowering(Arch.of_module(module), aliasing=False)
+    lowering.lower_function(main_function(module))
+    return stream_lower_bound(cim.StreamOp.create(properties={"core": IntegerAttr(0, i64)},
+                                                  regions=[Region(lowering.stream)]))
+
+
+def main_function(module: ModuleOp) -> func.FuncOp:
+    fns = [f for f in module.ops if isinstance(f, func.FuncOp)]
+    if len(fns) != 1:
+        raise CimcError(f"lower-to-isa: expected one func.func, found {len(fns)}")
+    return fns[0]
+
+
 @dataclass(frozen=True)
 class LowerToIsaPass(ModulePass):
     """Replaces function @main (xbar level) by cim.crossbar declarations and a cim.stream;
@@ -759,10 +776,7 @@ class LowerToIsaPass(ModulePass):
     aliasing: bool = True
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        fns = [f for f in op.ops if isinstance(f, func.FuncOp)]
-        if len(fns) != 1:
-            raise CimcError(f"lower-to-isa: expected one func.func, found {len(fns)}")
-        (fn,) = fns
+        fn = main_function(op)
         arch = Arch.of_module(op)
         lowering = _Lowering(arch, self.aliasing)
         lowering.lower_function(fn)

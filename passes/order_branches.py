@@ -1,4 +1,4 @@
-"""order-branches: the order of independent branches that lowers the memory peak.
+"""order-branches: the order of independent branches that lowers the estimated memory peak.
 
 Where branches meet (a concat or add of several branches, as in Inception and ResNet blocks),
 every finished branch's output stays live while the others run. The branch whose own peak
@@ -13,8 +13,9 @@ Peaks are estimated at the graph level: each tensor live from its op to its last
 (views share their input's storage; weights live in crossbars or throughout, whatever the
 order), plus the scratch an op needs while it runs (a padded
 copy of its input, an im2col window no bigger than the padded image, LRN's squares). A new
-order is kept only where the estimate of the whole function does not rise; the plan's real
-bound is what benchmarks/memory.py reports.
+order is kept only where the estimate of the whole function does not rise. The estimate is
+not the lowered program's bound, which may still rise on a small block (the in-place and
+windowed lowering differ from it); benchmarks/memory.py reports the real bound.
 """
 
 from __future__ import annotations

@@ -77,10 +77,14 @@ def live_peak(buffers: list[tuple[int, int, int]]) -> int:
     return cim.live_peak(*zip(*buffers)) if buffers else 0
 
 
+def stream_lower_bound(stream: cim.StreamOp) -> int:
+    """The lower bound of a cim stream's buffers."""
+    return live_peak([(alloc.size_bytes, *span) for alloc, span in cim.buffer_lifetimes(stream).items()])
+
+
 def module_lower_bound(module: ModuleOp) -> int:
     """The lower bound of a cim-level module's buffers (its one stream's)."""
-    return max((live_peak([(alloc.size_bytes, *span) for alloc, span in cim.buffer_lifetimes(stream).items()])
-                for stream in cim.streams(module)), default=0)
+    return max((stream_lower_bound(stream) for stream in cim.streams(module)), default=0)
 
 
 def plan_peak(buffers: list[tuple[int, int, int]], offsets: list[int]) -> int:

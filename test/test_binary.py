@@ -9,6 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from xdsl.dialects.builtin import DenseArrayBase, IntegerAttr, i64
+
 import cimc
 from cimc import models
 from cimc.binary import HEADER, SECTION, STREAM, BinaryImage, decode, encode
@@ -326,3 +328,35 @@ def test_compile_records_the_no_alias_bound(lenet):
     assert aliased.report().memory_lower_bound_bytes < bound
     module, _ = decode(aliased.image)
     assert module.attributes[cim.NO_ALIAS_BOUND_ATTR].value.data == bound
+
+
+def test_a_no_alias_bound_beyond_63_bits_is_refused(lenet):
+    """decode gives the bound back as a signed i64 attribute: 2^63 and more is corrupt on load,
+    and an out-of-range attribute is a one-line encode error, not an OverflowError."""
+    with pytest.raises(CimcError, match="no-alias bound is 2\\^63 bytes or more"):
+        BinaryImage.from_bytes(_with(lenet.image, "streams", "no_alias_bound", 2**63, 0))
+    module, weights = decode(lenet.image)
+    module.attributes[cim.NO_ALIAS_BOUND_ATTR] = IntegerAttr(-1, i64)
+    with pytest.raises(CimcError, match="cimc.no_alias_bound = -1 is out of range"):
+        encode(module, weights)
+
+
+def test_a_stride_beyond_32_bits_is_an_encode_error(lenet):
+    """A pattern stride must fit its i32 field: a hand-written one beyond it is refused by
+    encode in one line (the verifier cannot see it when the loop it strides has one point)."""
+    module, weights = decode(lenet.image)
+    mvm = next(op for op in module.walk() if isinstance(op, cim.MvmOp) and len(op.loop_counts) == 1)
+    mvm.loops = DenseArrayBase.from_list(i64, [1])
+    mvm.dst_strides = DenseArrayBase.from_list(i64, [2**33])
+    mvm.replicas = None
+    with pytest.raises(CimcError, match="stride beyond 32 bits"):
+        encode(module, weights, verify=False)
+
+
+def test_the_no_alias_bound_can_be_left_unrecorded():
+    """record_no_alias_bound=False skips the second lowering: nothing recorded, none reported."""
+    program = cimc.compile(models.lenet5(), record_no_alias_bound=False)
+    assert int(program.image.streams[0]["no_alias_bound"]) == 0
+    assert program.report().memory_lower_bound_no_alias_bytes is None
+    with pytest.raises(CimcError, match="record_no_alias_bound must be True or False"):
+        cimc.compile(models.lenet5(), record_no_alias_bound="no")

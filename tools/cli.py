@@ -144,7 +144,8 @@ def _mapping_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--no-memory-aliasing", action="store_true",
                          help="give every tensor a buffer of its own (no views, nothing written in place)")
     command.add_argument("--branch-order", action="store_true",
-                         help="run the branches meeting at a concat or add in the order that lowers the memory peak")
+                         help="run the branches meeting at a concat or add in the order that lowers the estimated "
+                              "memory peak")
 
 
 def parser() -> argparse.ArgumentParser:
