@@ -480,16 +480,18 @@ def encode(module: ModuleOp, weights: WeightStore, verify: bool = True) -> Binar
         layers=np.array(layers, LAYER),
         bindings=np.array(bindings, BINDING),
         streams=np.array([(stream.core.value.data, 0, len(words), cim.SCHEDULES.index(stream.schedule_mode),
-                           _module_int(module, BUDGET_ATTR), 0, _module_int(module, NO_ALIAS_BOUND_ATTR))], STREAM),
+                           _module_int(module, BUDGET_ATTR, 2**32), 0,
+                           _module_int(module, NO_ALIAS_BOUND_ATTR, 2**63))], STREAM),
         strings=bytes(strings.data),
         data=data.join(),
     )
 
 
-def _module_int(module: ModuleOp, name: str) -> int:
+def _module_int(module: ModuleOp, name: str, limit: int) -> int:
+    """A module attribute for a STRM field, 0 when absent, checked to be in [0, limit)."""
     attr = module.attributes.get(name)
     value = attr.value.data if isinstance(attr, IntegerAttr) else 0
-    if not 0 <= value < 2**32 and not (name == NO_ALIAS_BOUND_ATTR and 0 <= value < 2**63):
+    if not 0 <= value < limit:
         raise CimcError(f"encode: module attribute {name} = {value} is out of range")
     return value
 

@@ -295,6 +295,11 @@ def _mem_props(**operands: tuple[int, list[int]]) -> dict:
     return props
 
 
+def _int_or(attr: IntegerAttr | None, default: int) -> int:
+    """An optional integer property's value, `default` when it is absent."""
+    return default if attr is None else attr.value.data
+
+
 MemRef = tuple[SSAValue, int, list[int]]
 """(buffer, element offset, per-loop element strides), as passed to instruction builders."""
 
@@ -387,19 +392,19 @@ class MvmOp(InstructionOp):
 
     @property
     def input_offset(self) -> int:
-        return 0 if self.offset is None else self.offset.value.data
+        return _int_or(self.offset, 0)
 
     @property
     def replica_count(self) -> int:
-        return 1 if self.replicas is None else self.replicas.value.data
+        return _int_or(self.replicas, 1)
 
     @property
     def column_stride(self) -> int:
-        return 1 if self.col_stride is None else self.col_stride.value.data
+        return _int_or(self.col_stride, 1)
 
     @property
     def input_stride(self) -> int:
-        return 1 if self.row_stride is None else self.row_stride.value.data
+        return _int_or(self.row_stride, 1)
 
     def verify_(self) -> None:
         if self.input_offset < 0:

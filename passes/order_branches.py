@@ -31,7 +31,8 @@ from xdsl.passes import ModulePass
 
 from cimc.dialects import graph
 from cimc.dialects.cim import ELEMENT_BYTES
-from cimc.dialects.shapes import ints, numel, shape_of
+from cimc.dialects.shapes import ints, is_known, numel, shape_of
+from cimc.errors import CimcError
 
 VIEWS = (graph.FlattenOp, graph.ReshapeOp, graph.UnsqueezeOp, graph.IdentityOp)
 
@@ -165,4 +166,8 @@ class OrderBranchesPass(ModulePass):
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         for fn in op.ops:
             if isinstance(fn, func.FuncOp):
+                for inner in fn.walk():
+                    for value in (*inner.operands, *inner.results):
+                        if isinstance(value.type, TensorType) and not is_known(shape_of(value)):
+                            raise CimcError(f"order-branches: {inner.name} has a dynamic shape; run shape-infer first")
                 reorder_function(fn.body.block, fn.body.block.args)
