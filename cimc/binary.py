@@ -29,10 +29,10 @@ from cimc.numerics import physical_width, slices
 from cimc.weights import WeightStore, tile_matrix, weight_matrix
 
 MAGIC = b"CIMB"
-VERSION = 5  # 2: unary kinds with parameters (imm, imm2), binary min/div, packed crossbars; 3: int crossbars;
+VERSION = 6  # 2: unary kinds with parameters (imm, imm2), binary min/div, packed crossbars; 3: int crossbars;
 # 4: replicated MVMs, crossbar slots and cim.program (reload), the stream's schedule and crossbar budget;
 # 5: an MVM's column and row strides (its pattern's dst and src strides after the last loop), the
-# stream's no-alias memory bound
+# stream's no-alias memory bound; 6: an MVM's input window (its pattern's third stride row)
 HEADER = struct.Struct("<4sHH8s32sQQ")  # magic, version, sections, arch fingerprint, sha256, file size, memory
 SECTION = struct.Struct("<4s4xQQ")  # tag, offset, length
 ALIGN = 16
@@ -45,7 +45,8 @@ INSTRUCTION = np.dtype([
 PATTERN = np.dtype([("rank", "<u4"), ("counts", "<u4", (MAX_LOOPS,)), ("strides", "<i4", (3, MAX_LOOPS))])
 """An MVM's pattern has at most MAX_LOOPS - 1 loops: its dst and src strides after the last
 loop (strides[0][rank], strides[1][rank]) are the strides between the crossbar's output
-columns and between its inputs (rows)."""
+columns and between its inputs (rows). Its third stride row (an MVM has no src1) holds its
+window, kh, kw, y stride, x stride and first row, all 0 without one."""
 CROSSBAR = np.dtype([("id", "<u4"), ("core", "<u4"), ("rows", "<u4"), ("cols", "<u4"), ("first", "<u4"),
                      ("width", "<u4"), ("data", "<u8"), ("adc_range", "<u8"), ("slot", "<u4"), ("reserved", "<u4")])
 """rows x cols is the stored matrix (input rows x weight columns). An int crossbar (precision
@@ -272,6 +273,12 @@ class BinaryImage:
         bad = np.flatnonzero((run_strides < 1).any(axis=1))
         if len(bad):
             raise corrupt(f"MVM instruction {np.flatnonzero(mvm)[bad[0]]} has a column or row stride below 1")
+        windows = mvm_patterns["strides"][:, 2, :]
+        bad = np.flatnonzero(windows.any(axis=1) & ((windows[:, :4] < 1).any(axis=1) | (windows[:, 4] < 0)
+                                                    | windows[:, 5:].any(axis=1)))
+        if len(bad):
+            raise corrupt(f"MVM instruction {np.flatnonzero(mvm)[bad[0]]} has a window with a count or stride below 1 "
+                          f"or a negative first row")
         bad = np.flatnonzero(pat["rank"][inst["pattern"][program]] != 1)
         if len(bad):
             raise corrupt(f"cim.program instruction {np.flatnonzero(program)[bad[0]]} has more than one loop")
@@ -321,13 +328,14 @@ class BinaryImage:
             src_extent, dst_extent = extents.get(int(word["xbar"]), (1, 1)) if op is cim.MvmOp else (1, 1)
             col_stride, row_stride = (int(p["strides"][0][p["rank"]]), int(p["strides"][1][p["rank"]])) \
                 if op is cim.MvmOp else (1, 1)
+            window = mvm_window(p) if op is cim.MvmOp else None
             for slot, address, extent, run_stride in ((0, "dst", dst_extent, col_stride),
                                                       (1, "src0", src_extent, row_stride), (2, "src1", 1, 1)):
                 if slot >= operand_count(op):
                     break
                 rank = int(p["rank"]) - (int(word["reduce"]) if op is cim.ReduceOp and slot == 0 else 0)
                 lo, hi = span(int(word[address]) // ELEMENT_BYTES, counts[:rank], p["strides"][slot][:rank].tolist(),
-                              extent, run_stride)
+                              extent, run_stride, window if slot == 1 else None)
                 if lo < 0 or hi * ELEMENT_BYTES > memory:
                     raise corrupt(f"instruction {i} accesses memory outside [0, {memory})")
 
@@ -496,6 +504,12 @@ def _module_int(module: ModuleOp, name: str, limit: int) -> int:
     return value
 
 
+def mvm_window(pattern: np.void) -> tuple[int, int, int, int, int] | None:
+    """An MVM pattern's window (kh, kw, y stride, x stride, first row), None without one."""
+    window = tuple(int(v) for v in pattern["strides"][2][:5])
+    return window if any(window) else None
+
+
 def _padded(values) -> tuple[int, ...]:
     return tuple(values) + (0,) * (MAX_LOOPS - len(values))
 
@@ -511,8 +525,9 @@ def _encode_instruction(inst: cim.InstructionOp, patterns: dict[tuple, int]) -> 
     if isinstance(inst, cim.MvmOp):
         strides[0] += (inst.column_stride,)
         strides[1] += (inst.input_stride,)
+        strides.append(inst.input_window or ())
     # keyed by the record itself: equal records are stored once
-    key = (inst.loop_counts, tuple(_padded(s) for s in strides) + ((0,) * MAX_LOOPS,) * (3 - len(accesses)))
+    key = (inst.loop_counts, tuple(_padded(s) for s in strides) + ((0,) * MAX_LOOPS,) * (3 - len(strides)))
     if any(not -2**31 <= v < 2**31 for row in key[1] for v in row) or any(n >= 2**32 for n in key[0]):
         raise CimcError(f"encode: a {inst.name} has a stride beyond 32 bits or a loop count beyond 2^32")
     pattern = patterns.setdefault(key, len(patterns))
@@ -617,7 +632,8 @@ def _decode_instruction(image: BinaryImage, index: int, allocs: list[cim.AllocOp
         return cim.FillOp(refs[0], float(word["imm"]), loops)
     if op is cim.MvmOp:
         return cim.MvmOp(int(word["xbar"]), refs[0], refs[1], loops, bool(word["flags"] & FLAG_ACC), int(word["imm"]),
-                         int(word["replicas"]), int(p["strides"][0][rank]), int(p["strides"][1][rank]))
+                         int(word["replicas"]), int(p["strides"][0][rank]), int(p["strides"][1][rank]),
+                         *((window[:4], window[4]) if (window := mvm_window(p)) is not None else ()))
     if op is cim.ProgramOp:
         return cim.ProgramOp(int(word["xbar"]), loops[0])
     if op is cim.UnaryOp:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
+from typing import NamedTuple
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from cimc.binary import FLAG_ACC, NO_SLOT, OPCODES, BinaryImage, operand_count
+from cimc.binary import FLAG_ACC, NO_SLOT, OPCODES, BinaryImage, mvm_window, operand_count
 from cimc.dialects import cim
 from cimc.dialects.cim import ELEMENT_BYTES
 from cimc.dialects.shapes import span
@@ -36,6 +37,29 @@ BINARY = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "max": np.maxim
 REDUCE = {"max": np.max, "sum": np.sum, "mean": np.mean}
 SMALL_WINDOW = 64
 """Reductions over at most this many points run as a loop of ufuncs over shifted views."""
+
+
+class _Mvm(NamedTuple):
+    """An MVM instruction prepared to run."""
+
+    matrix: np.ndarray
+    acc: bool
+    offset: float
+    """Added to every input code (int crossbars)."""
+    cells: tuple | None
+    """The cycle-by-cycle model's (id, levels, shifts, full scale), None for one exact product."""
+    source: tuple
+    """What the inputs are: MVMs with the same source read the same inputs (split into digits once)."""
+    spans: list[tuple[int, int]]
+    """The dst and src element spans."""
+    split: list[tuple]
+    """(matrix, cells) of each replica, empty when one product computes them all."""
+    chunk: int
+    """First-loop points per replica."""
+    slotted: list[int]
+    """The crossbars that must be programmed into their slot (reload) when the MVM runs."""
+    gather: tuple[int, int] | None
+    """A windowed input's first row and row count within the channels its view covers."""
 
 
 class Executable:
@@ -154,14 +178,28 @@ class Executable:
         reduced = int(word["reduce"]) if op is cim.ReduceOp else 0
         matrix = self.matrices.get(int(word["xbar"])) if op is cim.MvmOp else None
         views = []
+        window = mvm_window(pattern) if op is cim.MvmOp else None
+        gather = None
         for slot, address in enumerate(("dst", "src0", "src1")[: operand_count(op)]):
             loops = rank - reduced if slot == 0 else rank
             shape = counts[:loops]
             strides = [int(st) * self.memory.itemsize for st in pattern["strides"][slot][:loops]]
-            if matrix is not None:  # the crossbar's columns (dst, col_stride apart) or rows (src, row_stride apart)
+            offset = int(word[address]) // ELEMENT_BYTES
+            run_stride = int(pattern["strides"][slot][rank]) * self.memory.itemsize if op is cim.MvmOp else 0
+            if matrix is not None and slot == 1 and window is not None:
+                # the whole channels the crossbar's rows are in, as (channel, y, x): the MVM
+                # flattens them and takes its rows (`gather`: the first, how many)
+                kh, kw, sy, sx, first = window
+                rows = matrix.shape[0]
+                c0, c1 = first // (kh * kw), (first + rows - 1) // (kh * kw)
+                offset += c0 * run_stride // self.memory.itemsize
+                shape += [c1 - c0 + 1, kh, kw]
+                strides += [run_stride, sy * self.memory.itemsize, sx * self.memory.itemsize]
+                gather = (first - c0 * kh * kw, rows)
+            elif matrix is not None:  # the crossbar's columns (dst, col_stride apart) or rows (src, row_stride apart)
                 shape.append(matrix.shape[1 - slot])
-                strides.append(int(pattern["strides"][slot][rank]) * self.memory.itemsize)
-            views.append((int(word[address]) // ELEMENT_BYTES, tuple(shape), tuple(strides)))
+                strides.append(run_stride)
+            views.append((offset, tuple(shape), tuple(strides)))
         if op is cim.MvmOp:
             ident, count = int(word["xbar"]), int(word["replicas"])
             spans = [span(offset, shape, [st // self.memory.itemsize for st in strides], 1)
@@ -171,9 +209,9 @@ class Executable:
             split = [(self.matrices[m], self.cells[m]) for m in members]
             if all(m is matrix and c is None for m, c in split):
                 split = []
-            return op, (matrix, bool(word["flags"] & FLAG_ACC), float(word["imm"]), self.cells[ident],
-                        (views[1], float(word["imm"])), spans, split, -(-counts[0] // count),
-                        [m for m in members if m in self.slots]), views
+            return op, _Mvm(matrix, bool(word["flags"] & FLAG_ACC), float(word["imm"]), self.cells[ident],
+                            (views[1], gather, float(word["imm"])), spans, split, -(-counts[0] // count),
+                            [m for m in members if m in self.slots], gather), views
         if op is cim.ProgramOp:
             return op, range(int(word["xbar"]), int(word["xbar"]) + counts[0]), views
         if op is cim.FillOp:
@@ -205,7 +243,7 @@ class Executable:
                 elif op is cim.FillOp:
                     arrays[0][...] = arg
                 elif op is cim.MvmOp:
-                    for ident in arg[-1]:
+                    for ident in arg.slotted:
                         if held.get(self.slots[ident]) != ident:
                             raise CimcError(f"instruction {index}: crossbar {ident} is read before a cim.program "
                                             f"wrote it into core {self.slots[ident][0]} slot {self.slots[ident][1]}")
@@ -229,17 +267,24 @@ class Executable:
             return {name: memory[start:end].reshape(self.outputs[name][1]).copy()
                     for name, (start, end) in outputs.items()}
 
-    def mvm(self, arg: tuple, dst: np.ndarray, src: np.ndarray) -> None:
+    def mvm(self, arg: _Mvm, dst: np.ndarray, src: np.ndarray) -> None:
         """One MVM instruction: the product on its crossbar, or chunk r of the first loop on
         replica r."""
-        matrix, acc, offset, cells, source, (dst_span, src_span), split, chunk, _ = arg
+        matrix, acc, offset, cells, source, (dst_span, src_span), split, chunk, _, gather = arg
+        if gather is not None:  # the crossbar's rows of the window matrix over whole channels
+            first, rows = gather
+            src = src.reshape(*src.shape[:-3], -1)[..., first:first + rows]
         inputs = src + offset if offset else src
         if cells is not None and self.digits_source != source:  # a row tile's crossbars read the same inputs
             self.digits, self.digits_source, self.digits_span = self.input_digits(inputs), source, src_span
         parts = [(slice(None), matrix, cells)] if not split else [
             (slice(r * chunk, (r + 1) * chunk), m, c) for r, (m, c) in enumerate(split) if r * chunk < src.shape[0]]
         for rows, m, c in parts:
-            product = inputs[rows] @ m if c is None else self.bit_serial(self.digits[:, rows], *c)
+            if c is None:  # one 2-D product over all points: the same sums however the points are nested
+                x = inputs[rows]
+                product = (x.reshape(-1, x.shape[-1]) @ m).reshape(*x.shape[:-1], m.shape[1])
+            else:
+                product = self.bit_serial(self.digits[:, rows], *c)
             if acc:
                 dst[rows] += product
             else:

@@ -230,6 +230,8 @@ class Access(NamedTuple):
     strides: tuple[int, ...]
     extent: int
     run_stride: int = 1
+    window: tuple[int, int, int, int, int] | None = None
+    """An MVM's input window (kh, kw, y stride, x stride, first row): see cim.MvmOp."""
 
 
 class InstructionOp(IRDLOperation):
@@ -271,7 +273,7 @@ def check_bounds(op: InstructionOp, accesses: list[Access]) -> None:
     for access in accesses:
         alloc = _alloc_of(op, access.buffer, access.role)
         loops = op.loop_counts[: len(access.strides)]
-        lo, hi = span(access.offset, loops, access.strides, access.extent, access.run_stride)
+        lo, hi = span(access.offset, loops, access.strides, access.extent, access.run_stride, access.window)
         if lo < 0 or hi * ELEMENT_BYTES > alloc.size_bytes:
             raise VerifyException(
                 f"{op.name}: operand '{access.role}' touches elements [{lo}, {hi}) outside its buffer of "
@@ -282,9 +284,10 @@ def _operand():
     return (operand_def(BufferType), prop_def(IntegerAttr[I64]), prop_def(DenseArrayBase[I64]))
 
 
-def _mem(op: IRDLOperation, role: str, extent: int = 1, run_stride: int = 1) -> Access:
+def _mem(op: IRDLOperation, role: str, extent: int = 1, run_stride: int = 1,
+         window: tuple[int, int, int, int, int] | None = None) -> Access:
     return Access(role, getattr(op, role), getattr(op, f"{role}_offset").value.data,
-                  ints(getattr(op, f"{role}_strides")), extent, run_stride)
+                  ints(getattr(op, f"{role}_strides")), extent, run_stride, window)
 
 
 def _mem_props(**operands: tuple[int, list[int]]) -> dict:
@@ -306,7 +309,10 @@ MemRef = tuple[SSAValue, int, list[int]]
 
 @irdl_op_definition
 class CopyOp(InstructionOp):
-    """dst[i] = src[i] at every point i of the loop nest (layout changes, padding, im2col)."""
+    """dst[i] = src[i] at every point i of the loop nest (layout changes, padding, im2col).
+    dst and src may overlap: src is read whole before dst is written, as a copy running from the
+    last point to the first does when every element moves to a higher address (a feature map
+    widened to its padded layout in its own buffer)."""
 
     name = "cim.copy"
     OPCODE: ClassVar[int] = 1
@@ -352,6 +358,13 @@ class MvmOp(InstructionOp):
     needs no im2col copy and no conv's product a col2im copy. The dst elements of distinct
     loop points must not overlap: the loop points run in parallel.
 
+    With a `window` [kh, kw, a, b] the crossbar's row r takes input q = first_row + r of
+    kh x kw windows over channels: q = (c*kh + y)*kw + x reads src[i + c*row_stride + y*a +
+    x*b]. A conv's MVMs read its padded NCHW input through it, pixels the loop points (2-D
+    output rows and columns): the window matrix (im2col) is made by the input address
+    generator instead of a copy in memory. `first_row` (0 unless given; only with a window) is
+    where a row tile starts in the window matrix's rows: anywhere, not only at a channel.
+
     On an int crossbar (one with `slices`) the inputs are integer codes, each raised by
     `offset` (offset binary for signed codes) and applied dac_bits per cycle; every physical
     column's sum goes through the ADC each cycle, and the shift-and-add unit adds
@@ -372,16 +385,22 @@ class MvmOp(InstructionOp):
     replicas = opt_prop_def(IntegerAttr[I64])
     col_stride = opt_prop_def(IntegerAttr[I64])
     row_stride = opt_prop_def(IntegerAttr[I64])
+    window = opt_prop_def(DenseArrayBase[I64])
+    first_row = opt_prop_def(IntegerAttr[I64])
     assembly_format = ("`xbar` $xbar (`replicas` $replicas^)? $dst `[` $dst_offset `]` $dst_strides "
                        "(`col_stride` $col_stride^)? `from` $src `[` $src_offset `]` $src_strides "
-                       "(`row_stride` $row_stride^)? `loops` $loops (`acc` $acc^)? (`offset` $offset^)? attr-dict")
+                       "(`row_stride` $row_stride^)? (`window` $window^)? (`first_row` $first_row^)? "
+                       "`loops` $loops (`acc` $acc^)? (`offset` $offset^)? attr-dict")
 
     def __init__(self, xbar: int, dst: MemRef, src: MemRef, loops, acc: bool, offset: int = 0, replicas: int = 1,
-                 col_stride: int = 1, row_stride: int = 1):
+                 col_stride: int = 1, row_stride: int = 1, window: Sequence[int] | None = None, first_row: int = 0):
         props = {"xbar": IntegerAttr(xbar, i64), "loops": int_array(loops), **_mem_props(dst=dst[1:], src=src[1:])}
-        for name, stride in (("col_stride", col_stride), ("row_stride", row_stride)):
-            if stride != 1:
-                props[name] = IntegerAttr(stride, i64)
+        for name, value, default in (("col_stride", col_stride, 1), ("row_stride", row_stride, 1),
+                                     ("first_row", first_row, 0)):
+            if value != default:
+                props[name] = IntegerAttr(value, i64)
+        if window is not None:
+            props["window"] = int_array(window)
         if acc:
             props["acc"] = UnitAttr()
         if offset:
@@ -406,12 +425,25 @@ class MvmOp(InstructionOp):
     def input_stride(self) -> int:
         return _int_or(self.row_stride, 1)
 
+    @property
+    def input_window(self) -> tuple[int, int, int, int, int] | None:
+        """(kh, kw, y stride, x stride, first row), None without a window."""
+        if self.window is None:
+            return None
+        return (*ints(self.window), _int_or(self.first_row, 0))
+
     def verify_(self) -> None:
         if self.input_offset < 0:
             raise VerifyException(f"cim.mvm: 'offset' must be >= 0, got {self.input_offset}")
         for name, stride in (("col_stride", self.column_stride), ("row_stride", self.input_stride)):
             if stride < 1:
                 raise VerifyException(f"cim.mvm: '{name}' must be >= 1, got {stride}")
+        if self.window is not None and (len(ints(self.window)) != 4 or min(ints(self.window)) < 1):
+            raise VerifyException(f"cim.mvm: 'window' must be [kh, kw, y stride, x stride], each >= 1, "
+                                  f"got {list(ints(self.window))}")
+        if self.first_row is not None and (self.window is None or self.first_row.value.data < 0):
+            raise VerifyException(f"cim.mvm: 'first_row' must be >= 0 and needs a 'window', got "
+                                  f"{self.first_row.value.data}{'' if self.window is not None else ' without one'}")
         if not 1 <= len(self.loop_counts) < MAX_LOOPS:
             raise VerifyException(f"cim.mvm: 'loops' must have 1 to {MAX_LOOPS - 1} entries (the crossbar's columns and "
                                   f"rows are the operands' last loop), got {len(self.loop_counts)}")
@@ -425,7 +457,8 @@ class MvmOp(InstructionOp):
         return self.xbar.value.data
 
     def accesses(self, extents=(1, 1)) -> list[Access]:
-        return [_mem(self, "dst", extents[1], self.column_stride), _mem(self, "src", extents[0], self.input_stride)]
+        return [_mem(self, "dst", extents[1], self.column_stride),
+                _mem(self, "src", extents[0], self.input_stride, self.input_window)]
 
 
 class KindOp(InstructionOp):

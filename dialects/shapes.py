@@ -32,11 +32,20 @@ def ints(attr: DenseArrayBase) -> tuple[int, ...]:
 
 
 def span(offset: int, counts: Sequence[int], strides: Sequence[int], extent: int,
-         run_stride: int = 1) -> tuple[int, int]:
+         run_stride: int = 1, window: Sequence[int] | None = None) -> tuple[int, int]:
     """The lowest and one past the highest element a strided loop nest touches, with a run of
-    `extent` elements `run_stride` (>= 1) apart at each point."""
-    lo = offset + sum((n - 1) * s for n, s in zip(counts, strides) if s < 0)
-    hi = offset + sum((n - 1) * s for n, s in zip(counts, strides) if s > 0) + (extent - 1) * run_stride + 1
+    `extent` elements `run_stride` (>= 1) apart at each point. With a `window` (kh, kw, y
+    stride, x stride, first) the run is rows first .. first+extent-1 of a kh x kw window per
+    channel, channels `run_stride` apart (an MVM's window, cim.MvmOp): the span covers the
+    whole channels those rows are in."""
+    if window is None:
+        run_lo, run_hi = 0, (extent - 1) * run_stride
+    else:
+        kh, kw, sy, sx, first = window
+        run_lo = first // (kh * kw) * run_stride
+        run_hi = (first + extent - 1) // (kh * kw) * run_stride + (kh - 1) * sy + (kw - 1) * sx
+    lo = offset + sum((n - 1) * s for n, s in zip(counts, strides) if s < 0) + run_lo
+    hi = offset + sum((n - 1) * s for n, s in zip(counts, strides) if s > 0) + run_hi + 1
     return lo, hi
 
 

@@ -18,9 +18,11 @@ followed by the MVMs that read it, so the window matrix is never whole in memory
 
 With aliasing (the default) a one-image conv's MVMs write its NCHW feature map directly
 (`col_stride` H*W: no pixel-major product, no col2im copy; bias and offset correction added
-in place), a 1x1 stride-1 unpadded conv reads its NCHW input directly (`row_stride` H*W: no
-im2col copy), and LRN writes over a dying input. `aliasing=false` turns all of it off:
-every tensor gets a buffer of its own.
+in place); a conv's MVMs read its (padded) NCHW input directly, through the MVM's `window`
+(`row_stride` Hp*Wp between channels; a 1x1 conv needs no window): no im2col matrix in
+memory, unless a replicated tile would have to split a 2-D pixel nest; a map padded for its
+last reader is widened in its own buffer; and LRN writes over a dying input.
+`aliasing=false` turns all of it off: every tensor gets a buffer of its own.
 """
 
 from __future__ import annotations
@@ -134,6 +136,33 @@ class _Matrix:
         return self.offset + row * self.row_stride + col * self.col_stride
 
 
+@dataclass(frozen=True)
+class _Input:
+    """Where MVMs read a P x K matrix: pixel p is a point of the loop nest `pixels` (element
+    strides `pixel_strides`) and its row q is at q*row_stride, or with a `window` (kh, kw, y
+    stride, x stride) at c*row_stride + y*a + x*b for q = (c*kh + y)*kw + x: a conv's padded
+    NCHW input read through the MVM's window, its im2col matrix never in memory."""
+
+    buffer: SSAValue
+    offset: int
+    pixels: tuple[int, ...]
+    pixel_strides: tuple[int, ...]
+    row_stride: int
+    window: tuple[int, int, int, int] | None = None
+
+    def mvm(self, crossbar: int, dst: _Matrix, first_pixel: int, col: int, first_row: int, acc: bool,
+            offset: int = 0, replicas: int = 1) -> cim.MvmOp:
+        """The MVM of a crossbar whose rows start at row `first_row` of the matrix, its columns
+        written from column `col` of dst (rows from `first_pixel`)."""
+        dst_ref = (dst.buffer, dst.at(first_pixel, col), [s * dst.row_stride for s in contiguous_strides(self.pixels)])
+        if self.window is None:
+            return cim.MvmOp(crossbar, dst_ref, (self.buffer, self.offset + first_row * self.row_stride,
+                                                 list(self.pixel_strides)), self.pixels, acc, offset, replicas,
+                             dst.col_stride, self.row_stride)
+        return cim.MvmOp(crossbar, dst_ref, (self.buffer, self.offset, list(self.pixel_strides)), self.pixels, acc,
+                         offset, replicas, dst.col_stride, self.row_stride, self.window, first_row)
+
+
 @dataclass
 class _Lowering:
     arch: Arch
@@ -152,8 +181,9 @@ class _Lowering:
     tile_crossbars: dict[tuple, int] = field(default_factory=dict)
     """The first crossbar of each tile (and physical chunk), declared once however many blocks use it."""
     windows: dict[SSAValue, _Window] = field(default_factory=dict)
-    views: dict[SSAValue, _Matrix] = field(default_factory=dict)
-    """im2col matrices that are views of their input feature map (1x1 convs, one image)."""
+    views: dict[SSAValue, _Input] = field(default_factory=dict)
+    """im2col matrices that MVMs read from their input feature map (a window, or a 1x1 conv's
+    channels)."""
     done: set[Operation] = field(default_factory=set)
     """Ops already lowered with an earlier one (the channel adds and col2im of a product written
     straight into its NCHW feature map)."""
@@ -184,22 +214,32 @@ class _Lowering:
         self.sharers[buf] = 1
         return buf
 
+    def dying_buffer(self, value: SSAValue) -> SSAValue | None:
+        """With aliasing, the buffer of a value that dies at its one use and shares it with
+        nothing (so its reader may write over it); else None."""
+        buf = self.buffers.get(value)
+        if (self.aliasing and buf is not None and len(list(value.uses)) == 1 and self.sharers.get(buf) == 1
+                and buf.owner.kind.data in ("activation", "scratch")):
+            return buf
+        return None
+
     def in_place_buffer(self, result: SSAValue, operands: Sequence[SSAValue]) -> SSAValue:
         """For an elementwise op: the buffer of an operand that dies here and has the result's
         shape, written over in place; else a new buffer."""
-        for value in operands if self.aliasing else ():
-            buf = self.buffers.get(value)
-            if (buf is not None and shape_of(value) == shape_of(result) and len(list(value.uses)) == 1
-                    and self.sharers.get(buf) == 1 and buf.owner.kind.data in ("activation", "scratch")):
+        for value in operands:
+            buf = self.dying_buffer(value)
+            if buf is not None and shape_of(value) == shape_of(result):
                 self.buffers[result] = buf
                 return buf
         return self.result_buffer(result)
 
     def share(self, view: SSAValue, value: SSAValue) -> None:
-        """`view` (a reshape, ...) lives in `value`'s buffer."""
+        """`view` (a reshape, ...) lives in `value`'s buffer: one more value in it, unless
+        `value` dies at the view."""
         buf = self.buffer(value)
         self.buffers[view] = buf
-        self.sharers[buf] = self.sharers.get(buf, 1) + 1
+        if self.dying_buffer(value) is None:
+            self.sharers[buf] = self.sharers.get(buf, 1) + 1
 
     # -- instructions -----------------------------------------------------------------------
 
@@ -265,10 +305,9 @@ class _Lowering:
         owner = value.owner
         computed = value not in self.buffers  # not materialized: compute it right into dst
         if isinstance(owner, xbar.MvmOp) and computed:
-            src = self.input_matrix(owner.input, p0)
-            self.emit(cim.MvmOp(self.crossbar(owner), (dst.buffer, dst.at(p0, col), [dst.row_stride]),
-                                (src.buffer, src.at(0, owner.input_offset), [src.row_stride]), [p1 - p0], acc,
-                                replicas=owner.replica_count, col_stride=dst.col_stride, row_stride=src.col_stride))
+            src = self.input_matrix(owner.input, rows)
+            self.emit(src.mvm(self.crossbar(owner), dst, p0, col, owner.input_offset, acc,
+                              replicas=owner.replica_count))
         elif isinstance(owner, xbar.AccumulateOp) and computed:
             for k, part in enumerate(owner.inputs):
                 self.write_product(part, dst, col, acc or k > 0, rows)
@@ -330,16 +369,21 @@ class _Lowering:
             adds.append(user)
             value = user.result
 
-    def input_matrix(self, source: SSAValue, row: int) -> _Matrix:
-        """Where an MVM reads the matrix `source` from row `row` on: a 1x1 conv's input feature
-        map itself (its im2col a view), a window block (which starts at that row), or the
-        matrix's buffer."""
+    def input_matrix(self, source: SSAValue, rows: tuple[int, int]) -> _Input:
+        """Where MVMs read rows [p0, p1) of the matrix `source`: its input feature map (an
+        im2col read through the MVM's window or a 1x1 conv's channels, whole), a window block
+        (which starts at p0), or the matrix's buffer."""
+        p0, p1 = rows
         if source in self.views:
             view = self.views[source]
-            return _Matrix(view.buffer, view.at(row, 0), view.row_stride, view.col_stride)
+            if len(view.pixels) == 1:
+                return _Input(view.buffer, view.offset + p0 * view.pixel_strides[0], (p1 - p0,), view.pixel_strides,
+                              view.row_stride, view.window)
+            assert rows == (0, numel(view.pixels)), "a feature map read through a window is read whole"
+            return view
         _, in_cols = shape_of(source)
-        first_row = 0 if source in self.windows else row
-        return _Matrix(self.buffer(source), first_row * in_cols, in_cols)
+        first = 0 if source in self.windows else p0
+        return _Input(self.buffer(source), first * in_cols, (p1 - p0,), (in_cols,), 1)
 
     @staticmethod
     def grid_source(value: SSAValue) -> SSAValue:
@@ -424,14 +468,12 @@ class _Lowering:
         (source,) = sources
         for p0, p1 in self.row_blocks(source, pixels):
             self.fill_window(source, (p0, p1))
-            src = self.input_matrix(source, p0)
+            src = self.input_matrix(source, (p0, p1))
             for (_, _, _, cols, packed, offset), row_tile in int_row_tiles(tiles).items():
                 tile = row_tile[0]
                 for j0, j1 in physical_chunks(cols, packed, self.arch):
-                    self.emit(cim.MvmOp(self.crossbar(tile, (j0, j1)),
-                                        (dst.buffer, dst.at(p0, j0 // per_column), [dst.row_stride]),
-                                        (src.buffer, src.at(0, tile.input_offset), [src.row_stride]),
-                                        [p1 - p0], True, offset, tile.replica_count, dst.col_stride, src.col_stride))
+                    self.emit(src.mvm(self.crossbar(tile, (j0, j1)), dst, p0, j0 // per_column, tile.input_offset,
+                                      True, offset, tile.replica_count))
         self.finish_product(op.result, dst, then)
 
     def quantize(self, op: graph.QuantizeOp) -> None:
@@ -447,10 +489,16 @@ class _Lowering:
         src, hp, wp = self.padded(op.input, (pt, pl, pb, pr), 0.0)
         _, oh, ow = n, *op.window_shape(h, w)
         k = c * kh * kw
-        if self.aliasing and (n, kh, kw, sh, sw, pt, pl, pb, pr) == (1, 1, 1, 1, 1, 0, 0, 0, 0) and all(
-                isinstance(use.operation, xbar.MvmOp) for use in op.result.uses):
-            # a 1x1 conv's window matrix is its input transposed: pixel p, channel k at k*H*W + p
-            self.views[op.result] = _Matrix(src, 0, 1, h * w)
+        # pixel (n, oh, ow)'s window starts at n*C*Hp*Wp + oh*sh*Wp + ow*sw; its row (c, y, x) is
+        # c*Hp*Wp + y*dh*Wp + x*dw further on
+        pixels, (_, pixel_strides) = collapse_loops([n, oh, ow], contiguous_strides([n, oh, ow]),
+                                                    [c * hp * wp, sh * wp, sw])
+        readers = [use.operation for use in op.result.uses]
+        if self.aliasing and readers and all(isinstance(r, xbar.MvmOp) for r in readers) and (
+                len(pixels) == 1 or all(r.replica_count == 1 for r in readers)):
+            # (replicas split the first loop: the image's rows, unless the pixels are one loop)
+            window = None if (kh, kw) == (1, 1) else (kh, kw, dh * wp, dw)
+            self.views[op.result] = _Input(src, 0, tuple(pixels), tuple(pixel_strides), hp * wp, window)
             return
         rows = self.window_rows(op, n, oh, ow, k, c * hp * wp)
         if rows is not None:
@@ -489,16 +537,32 @@ class _Lowering:
         return rows if blocks > 1 and rows < oh else None
 
     def padded(self, value: SSAValue, pads: Sequence[int], fill: float) -> tuple[SSAValue, int, int]:
-        """An NCHW value's buffer, copied into a `fill`-bordered scratch buffer if pads are non-zero."""
+        """An NCHW value's buffer, copied into a `fill`-bordered scratch buffer if pads are
+        non-zero; with aliasing, a value that dies here is widened in its own buffer: every
+        element moves to a higher address, so the copy runs over its source (cim.copy reads
+        its source whole first), and then the border is filled."""
         n, c, h, w = shape_of(value)
         pt, pl, pb, pr = pads
         if not any(pads):
             return self.buffer(value), h, w
         hp, wp = h + pt + pb, w + pl + pr
+        loops, (dst, src) = collapse_loops([n * c, h, w], [hp * wp, wp, 1], [h * w, w, 1])
+        buf = self.dying_buffer(value)
+        if buf is not None:
+            buf.owner.size = IntegerAttr(n * c * hp * wp * ELEMENT_BYTES, i64)
+            self.emit(cim.CopyOp((buf, pt * wp + pl, dst), (buf, 0, src), loops))
+            # each plane's top (and first row's left) border, bottom (and last row's right), and
+            # the right and left borders between its rows
+            plane, top, bottom = hp * wp, pt * wp + pl, pb * wp + pr
+            for counts, strides, offset in (([n * c, top], [plane, 1], 0), ([n * c, bottom], [plane, 1], plane - bottom),
+                                            ([n * c, h - 1, pl + pr], [plane, wp, 1], top + w)):
+                if numel(counts):
+                    counts, (strides,) = collapse_loops(counts, strides)
+                    self.emit(cim.FillOp((buf, offset, strides), fill, counts))
+            return buf, hp, wp
         buf = self.alloc("scratch", n * c * hp * wp)
         buf.name_hint = f"{value.name_hint or 'v'}_padded"
         self.emit(cim.FillOp((buf, 0, [1]), fill, [n * c * hp * wp]))
-        loops, (dst, src) = collapse_loops([n * c, h, w], [hp * wp, wp, 1], [h * w, w, 1])
         self.emit(cim.CopyOp((buf, pt * wp + pl, dst), (self.buffer(value), 0, src), loops))
         return buf, hp, wp
 

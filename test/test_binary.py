@@ -13,7 +13,7 @@ from xdsl.dialects.builtin import DenseArrayBase, IntegerAttr, i64
 
 import cimc
 from cimc import models
-from cimc.binary import HEADER, SECTION, STREAM, BinaryImage, decode, encode
+from cimc.binary import HEADER, SECTION, STREAM, BinaryImage, decode, encode, mvm_window
 from cimc.dialects import cim
 from cimc.errors import CimcError
 
@@ -36,7 +36,7 @@ def test_from_bytes_to_bytes_identity(lenet):
 def test_header_fields(lenet):
     raw = lenet.to_bytes()
     magic, version, sections, fingerprint, _, size, memory = HEADER.unpack_from(raw)
-    assert (magic, version, sections, size) == (b"CIMB", 5, 10, len(raw))
+    assert (magic, version, sections, size) == (b"CIMB", 6, 10, len(raw))
     assert fingerprint == lenet.arch.fingerprint()
     assert memory == lenet.report().peak_memory_bytes
 
@@ -236,9 +236,12 @@ def test_a_corrupt_program_count_is_refused_without_building_the_range():
         BinaryImage.from_bytes(BinaryImage(**fields).to_bytes())
 
 
-def _with_mvm_pattern(image: BinaryImage, edit) -> tuple[int, bytes]:
-    """The first MVM and a validly checksummed image whose pattern of it `edit(record)` changed."""
-    mvm = int(np.flatnonzero(image.instructions["opcode"] == cim.MvmOp.OPCODE)[0])
+def _with_mvm_pattern(image: BinaryImage, edit, windowed: bool = False) -> tuple[int, bytes]:
+    """The first MVM with (or without) a window and a validly checksummed image whose pattern
+    of it `edit(record)` changed."""
+    inst = image.instructions
+    mvm = next(i for i in np.flatnonzero(inst["opcode"] == cim.MvmOp.OPCODE)
+               if (mvm_window(image.patterns[int(inst["pattern"][i])]) is not None) == windowed)
     patterns = image.patterns.copy()
     edit(patterns[int(image.instructions["pattern"][mvm])])
     fields = {name: getattr(image, name) for name in image.__dataclass_fields__}
@@ -258,6 +261,23 @@ def test_bad_mvm_run_strides_are_refused(lenet, slot, value, message):
         assert record["strides"][slot][record["rank"]] >= 1  # the stride really is there to corrupt
         record["strides"][slot][record["rank"]] = value
     mvm, raw = _with_mvm_pattern(lenet.image, edit)
+    with pytest.raises(CimcError, match=f"instruction {mvm} {message}"):
+        BinaryImage.from_bytes(raw)
+
+
+@pytest.mark.parametrize("index,value,message", [
+    (0, 0, "has a window with a count or stride below 1 or a negative first row"),  # kh
+    (3, 0, "has a window with a count or stride below 1 or a negative first row"),  # x stride
+    (4, -1, "has a window with a count or stride below 1 or a negative first row"),  # first row
+    (5, 7, "has a window with a count or stride below 1 or a negative first row"),   # past the window's 5
+    (2, 10**6, "accesses memory outside"),  # window rows 10**6 elements apart
+    (4, 10**6, "accesses memory outside"),  # a first row far past the input's channels
+])
+def test_bad_mvm_windows_are_refused(lenet, index, value, message):
+    """An MVM's window is its pattern's third stride row: kh, kw, y stride, x stride, first row."""
+    def edit(record):
+        record["strides"][2][index] = value
+    mvm, raw = _with_mvm_pattern(lenet.image, edit, windowed=True)
     with pytest.raises(CimcError, match=f"instruction {mvm} {message}"):
         BinaryImage.from_bytes(raw)
 
@@ -285,6 +305,11 @@ def test_strided_mvms_round_trip(lenet):
     assert [op.column_stride for op in decoded] == columns.tolist()
     assert [op.input_stride for op in decoded] == \
         patterns["strides"][np.arange(len(patterns)), 1, patterns["rank"]].tolist()
+    # both convs read their padded input through 5x5 windows; conv2's second row tile starts at
+    # row 128 of its 150, inside channel 5 (128 = 5*25 + 3)
+    windows = [op.input_window for op in decoded]
+    assert [mvm_window(p) for p in patterns] == windows
+    assert {w[:2] for w in windows if w is not None} == {(5, 5)} and any(w and w[4] == 128 for w in windows)
     assert (encode(module, weights).patterns == image.patterns).all()
 
 

@@ -258,3 +258,94 @@ def test_int_mvm_through_row_and_column_strides(bit_serial):
     y = Executable(image, bit_serial=bit_serial).run({"x": x})["y"]
     assert y.dtype == np.float64
     np.testing.assert_array_equal(y, (x.T @ w.astype(np.float64)).T)
+
+
+def _window_matrix(padded: np.ndarray, kernel: tuple[int, int], strides: tuple[int, int]) -> np.ndarray:
+    """im2col of a C x Hp x Wp map: row (oy, ox), column (c, ky, kx)."""
+    c, hp, wp = padded.shape
+    (kh, kw), (sh, sw) = kernel, strides
+    oh, ow = (hp - kh) // sh + 1, (wp - kw) // sw + 1
+    return np.array([[padded[ch, oy * sh + ky, ox * sw + kx] for ch in range(c) for ky in range(kh) for kx in range(kw)]
+                     for oy in range(oh) for ox in range(ow)])
+
+
+WINDOW_CONV = '''
+  %x = cim.alloc "input" size 672 : !cim.buffer
+  %y = cim.alloc "activation" size 288 : !cim.buffer
+  cim.input "x" %x shape [3, 7, 8]
+  cim.layer "conv" {{
+    {fill}cim.mvm xbar 0 {replicas}%y[0] [6, 1] col_stride 18 from %x[0] [16, 1] row_stride 56 window [3, 3, 8, 1] loops [3, 6]{acc}
+    cim.mvm xbar {second} %y[0] [6, 1] col_stride 18 from %x[0] [16, 1] row_stride 56 window [3, 3, 8, 1] first_row 16 loops [3, 6] acc
+  }}
+  cim.output "y" %y shape [4, 3, 6]'''
+"""A 3x3 conv, stride 2 down and 1 across, of a 3-channel padded 7x8 map into 4 channels
+(3 x 6 pixels, NCHW, channels 18 apart) as two row tiles of its 27 window rows: [0, 16) and
+[16, 27), the second starting inside channel 1 (16 = 9 + 7)."""
+
+
+def test_mvm_reads_a_padded_map_through_its_window():
+    """No im2col in memory: input row q = (c*3 + ky)*3 + kx of pixel (oy, ox) is
+    x[c, 2*oy + ky, ox + kx], at c*56 + ky*8 + kx from the pixel's start 16*oy + ox."""
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal((3, 7, 8)).astype(np.float32)
+    w = rng.standard_normal((27, 4)).astype(np.float32)
+    y, image = run_cim(WINDOW_CONV.format(fill="", replicas="", acc="", second=1), {"x": x}, {"w": w},
+                       xbars='cim.crossbar 0 core 0 weight "w" rows [0, 16] cols [0, 4]\n'
+                             'cim.crossbar 1 core 0 weight "w" rows [16, 27] cols [0, 4]')
+    expected = (_window_matrix(x, (3, 3), (2, 1)) @ w).T.reshape(4, 3, 6)
+    np.testing.assert_allclose(y, expected, rtol=1e-5, atol=1e-6)
+    assert len(image.instructions) == 2  # nothing but the two MVMs
+
+
+def test_replicas_of_a_window_mvm_split_its_output_rows():
+    """Replicas take the first loop's points, output rows: ceil(3 / 2) = 2 rows on crossbar 0,
+    1 on crossbar 1 (here holding other weights, so the split shows)."""
+    rng = np.random.default_rng(8)
+    x = rng.standard_normal((3, 7, 8)).astype(np.float32)
+    w0, w1 = rng.standard_normal((2, 27, 4)).astype(np.float32)
+    y, _ = run_cim(WINDOW_CONV.format(fill="", replicas="replicas 2 ", acc="", second=2), {"x": x},
+                   {"w0": w0, "w1": w1},
+                   xbars='cim.crossbar 0 core 0 weight "w0" rows [0, 16] cols [0, 4]\n'
+                         'cim.crossbar 1 core 0 weight "w1" rows [0, 16] cols [0, 4]\n'
+                         'cim.crossbar 2 core 0 weight "w0" rows [16, 27] cols [0, 4]')
+    cols = _window_matrix(x, (3, 3), (2, 1))
+    first = np.concatenate([cols[:12, :16] @ w0[:16], cols[12:, :16] @ w1[:16]])
+    expected = (first + cols[:, 16:] @ w0[16:]).T.reshape(4, 3, 6)
+    np.testing.assert_allclose(y, expected, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("bit_serial", [False, True])
+def test_int_mvm_through_a_window(bit_serial):
+    """The same conv on int crossbars (4 slices, 8 physical columns per weight column), unsigned
+    8-bit codes: exact in float64, cycle by cycle or as one product."""
+    rng = np.random.default_rng(9)
+    x = rng.integers(0, 256, (3, 7, 8)).astype(np.float64)
+    w = rng.integers(-127, 128, (27, 4)).astype(np.float32)
+    _, image = run_cim(WINDOW_CONV.format(fill="cim.fill %y[0] [1] value 0.0 loops [72]\n    ", replicas="",
+                                          acc=" acc", second=1), {"x": x}, {"w": w},
+                       xbars='cim.crossbar 0 core 0 weight "w" rows [0, 16] cols [0, 32] slices 4\n'
+                             'cim.crossbar 1 core 0 weight "w" rows [16, 27] cols [0, 32] slices 4',
+                       arch=Arch(precision="int"))
+    y = Executable(image, bit_serial=bit_serial).run({"x": x})["y"]
+    np.testing.assert_array_equal(y, (_window_matrix(x, (3, 3), (2, 1)) @ w.astype(np.float64)).T.reshape(4, 3, 6))
+
+
+def test_copy_widens_a_map_to_its_padded_layout_in_its_own_buffer():
+    """cim.copy reads its source whole before writing: a 2 x 3 x 3 map moved inside its own
+    buffer to the 2 x 5 x 6 padded layout (pads 1 top, 2 left, 1 bottom, 1 right; every element
+    moves up), then the border filled: each plane's top (1*6 + 2 elements), bottom (1*6 + 1) and
+    the 3 between its rows."""
+    x = np.arange(18, dtype=np.float32).reshape(2, 3, 3) + 1
+    y, _ = run_cim('''
+  %x = cim.alloc "input" size 72 : !cim.buffer
+  %a = cim.alloc "activation" size 240 : !cim.buffer
+  cim.input "x" %x shape [2, 3, 3]
+  cim.layer "pad" {
+    cim.copy %a[0] [1] from %x[0] [1] loops [18]
+    cim.copy %a[8] [30, 6, 1] from %a[0] [9, 3, 1] loops [2, 3, 3]
+    cim.fill %a[0] [30, 1] value -1.0 loops [2, 8]
+    cim.fill %a[23] [30, 1] value -1.0 loops [2, 7]
+    cim.fill %a[11] [30, 6, 1] value -1.0 loops [2, 2, 3]
+  }
+  cim.output "y" %a shape [2, 5, 6]''', {"x": x}, {})
+    np.testing.assert_array_equal(y, np.pad(x, ((0, 0), (1, 1), (2, 1)), constant_values=-1))

@@ -1,8 +1,10 @@
 // RUN: cimc-opt %s --split-input-file -p tile-crossbars,lower-to-isa | filecheck %s --match-full-lines
+// RUN: cimc-opt %s --split-input-file -p 'tile-crossbars,lower-to-isa{aliasing=false}' | filecheck %s --check-prefix=OWN --match-full-lines
 
 // lower-to-isa for the ops of real networks: each becomes a few vector-unit instructions whose
 // loop nests cover the whole tensor. (tile-crossbars runs first for the conv chunk; the other
-// chunks have no conv or gemm for it to change.) Buffer names are captured, not spelled.
+// chunks have no conv or gemm for it to change.) Buffer names are captured, not spelled. The
+// OWN run (aliasing=false) checks only the conv chunk: its window matrix made in blocks.
 
 // softmax over the last axis: max, x - max, exp, sum, divide. The per-row statistic (max, then
 // sum) is broadcast back over the row with stride 0.
@@ -201,10 +203,12 @@ func.func @pools_ceil(%x: tensor<1x1x5x5xf32>) -> (tensor<1x1x3x3xf32>, tensor<1
 // -----
 
 // Elementwise ops write over an operand that dies at them (its only use, same shape, an
-// activation buffer no view shares): the mul over the dying tanh result (the broadcast 3-vector
-// input cannot be overwritten), the clip over the mul. Not in place: sigmoid and relu of a
-// model input, tanh of %s (used again by the last relu), add of %c to itself (two uses), and
-// leaky_relu of a view (unsqueeze, identity and flatten share the add's buffer).
+// activation buffer no other live value shares): the mul over the dying tanh result (the
+// broadcast 3-vector input cannot be overwritten), the clip over the mul, and the leaky_relu
+// over the add's result through its views: unsqueeze, identity and flatten each take the
+// buffer over from a value that dies at them, so the flatten is its only value. Not in place:
+// sigmoid and relu of a model input, tanh of %s (used again by the last relu), and add of %c
+// to itself (two uses).
 
 func.func @in_place(%x: tensor<2x3xf32>, %v: tensor<3xf32>) -> (tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>) {
   %s = graph.sigmoid %x : (tensor<2x3xf32>) -> tensor<2x3xf32>
@@ -227,7 +231,6 @@ func.func @in_place(%x: tensor<2x3xf32>, %v: tensor<3xf32>) -> (tensor<2x3xf32>,
 // CHECK-NEXT:   [[S:%[^ ]+]] = cim.alloc "activation" size 24 : !cim.buffer
 // CHECK-NEXT:   [[T:%[^ ]+]] = cim.alloc "activation" size 24 : !cim.buffer
 // CHECK-NEXT:   [[A:%[^ ]+]] = cim.alloc "activation" size 24 : !cim.buffer
-// CHECK-NEXT:   [[L:%[^ ]+]] = cim.alloc "activation" size 24 : !cim.buffer
 // CHECK-NEXT:   [[R:%[^ ]+]] = cim.alloc "activation" size 24 : !cim.buffer
 // CHECK-NEXT:   [[K:%[^ ]+]] = cim.alloc "activation" size 24 : !cim.buffer
 // CHECK-NEXT:   cim.input "arg0" [[X]] shape [2, 3]
@@ -248,13 +251,13 @@ func.func @in_place(%x: tensor<2x3xf32>, %v: tensor<3xf32>) -> (tensor<2x3xf32>,
 // CHECK-NEXT:     cim.binary "add" [[A]][0] [1] from [[T]][0] [1], [[T]][0] [1] loops [6]
 // CHECK-NEXT:   }
 // CHECK-NEXT:   cim.layer "graph.leaky_relu" {
-// CHECK-NEXT:     cim.unary "leaky_relu" [[L]][0] [1] from [[A]][0] [1] loops [6] a 1.000000e-01
+// CHECK-NEXT:     cim.unary "leaky_relu" [[A]][0] [1] from [[A]][0] [1] loops [6] a 1.000000e-01
 // CHECK-NEXT:   }
 // CHECK-NEXT:   cim.layer "graph.relu" {
 // CHECK-NEXT:     cim.unary "relu" [[R]][0] [1] from [[X]][0] [1] loops [6]
 // CHECK-NEXT:     cim.unary "relu" [[K]][0] [1] from [[S]][0] [1] loops [6]
 // CHECK-NEXT:   }
-// CHECK-NEXT:   cim.output "res0" [[L]] shape [2, 3]
+// CHECK-NEXT:   cim.output "res0" [[A]] shape [2, 3]
 // CHECK-NEXT:   cim.output "res1" [[R]] shape [2, 3]
 // CHECK-NEXT:   cim.output "res2" [[K]] shape [2, 3]
 // CHECK-NEXT: }
@@ -263,10 +266,13 @@ func.func @in_place(%x: tensor<2x3xf32>, %v: tensor<3xf32>) -> (tensor<2x3xf32>,
 
 // A depthwise conv with bias and a fused leaky_relu on 8x8 crossbars (K = 4: 2 groups per
 // crossbar). Each packed crossbar is declared with `groups` and one MVM reads its 2 groups'
-// 8 input columns (from column 0 and 8). The 4x16 window matrix (64 elements) is bigger than
-// the 36-element image, so it is made in 2 blocks of one output row (2 pixels), each followed
-// by its MVMs. The MVMs write NCHW directly (a packed crossbar's 2 channels 4 pixels apart,
-// col_stride 4), the bias is added in place and the activation then runs in place too.
+// 8 window rows. No window matrix: the MVMs read the (unpadded, Hp = Wp = 3) input through a
+// 2x2 window over the 2x2 output pixels, pixel (oh, ow) at 3*oh + ow (src strides [3, 1]), its
+// row (c, y, x) = (c*2 + y)*2 + x at c*9 + y*3 + x further on (row_stride 9, window
+// [2, 2, 3, 1]); the second crossbar's rows start at row 8 of the 4 x 4 = 16 window rows of
+// all the channels (first_row 8: channel 2). The MVMs write NCHW directly (pixel (oh, ow) at 2*oh + ow, a
+// packed crossbar's 2 channels 4 pixels apart, col_stride 4, the second's from channel 2,
+// element 8), the bias is added in place and the activation then runs in place too.
 
 builtin.module attributes {cimc.arch = {xbar_rows = 8 : i64, xbar_cols = 8 : i64}} {
   func.func @main(%x: tensor<1x4x3x3xf32>) -> tensor<1x4x2x2xf32> {
@@ -282,20 +288,46 @@ builtin.module attributes {cimc.arch = {xbar_rows = 8 : i64, xbar_cols = 8 : i64
 // CHECK-NEXT:   cim.crossbar 1 core 0 weight "dw.weight" rows [0, 4] cols [2, 4] groups 2
 // CHECK-NEXT:   cim.stream core 0 {
 // CHECK-NEXT:     [[X:%[^ ]+]] = cim.alloc "input" size 144 : !cim.buffer
-// CHECK-NEXT:     [[COLS:%[^ ]+]] = cim.alloc "scratch" size 128 : !cim.buffer
 // CHECK-NEXT:     [[Y:%[^ ]+]] = cim.alloc "activation" size 64 : !cim.buffer
 // CHECK-NEXT:     [[B:%[^ ]+]] = cim.alloc "const" size 16 weight "dw.bias" : !cim.buffer
 // CHECK-NEXT:     cim.input "arg0" [[X]] shape [1, 4, 3, 3]
 // CHECK-NEXT:     cim.layer "dw" {
-// CHECK-NEXT:       cim.copy [[COLS]][0] [16, 4, 2, 1] from [[X]][0] [1, 9, 3, 1] loops [2, 4, 2, 2]
-// CHECK-NEXT:       cim.mvm xbar 0 [[Y]][0] [1] col_stride 4 from [[COLS]][0] [16] loops [2]
-// CHECK-NEXT:       cim.mvm xbar 1 [[Y]][8] [1] col_stride 4 from [[COLS]][8] [16] loops [2]
-// CHECK-NEXT:       cim.copy [[COLS]][0] [16, 4, 2, 1] from [[X]][3] [1, 9, 3, 1] loops [2, 4, 2, 2]
-// CHECK-NEXT:       cim.mvm xbar 0 [[Y]][2] [1] col_stride 4 from [[COLS]][0] [16] loops [2]
-// CHECK-NEXT:       cim.mvm xbar 1 [[Y]][10] [1] col_stride 4 from [[COLS]][8] [16] loops [2]
+// CHECK-NEXT:       cim.mvm xbar 0 [[Y]][0] [2, 1] col_stride 4 from [[X]][0] [3, 1] row_stride 9 window [2, 2, 3, 1] loops [2, 2]
+// CHECK-NEXT:       cim.mvm xbar 1 [[Y]][8] [2, 1] col_stride 4 from [[X]][0] [3, 1] row_stride 9 window [2, 2, 3, 1] first_row 8 loops [2, 2]
 // CHECK-NEXT:       cim.binary "add" [[Y]][0] [4, 1] from [[Y]][0] [4, 1], [[B]][0] [1, 0] loops [4, 4]
 // CHECK-NEXT:       cim.unary "leaky_relu" [[Y]][0] [1] from [[Y]][0] [1] loops [16] a 5.000000e-01
 // CHECK-NEXT:     }
 // CHECK-NEXT:     cim.output "res0" [[Y]] shape [1, 4, 2, 2]
 // CHECK-NEXT:   }
 // CHECK-NEXT: }
+
+// Without aliasing the 4x16 window matrix (64 elements) is bigger than the 36-element image,
+// so it is made in 2 blocks of one output row (2 pixels, 2 x 16 elements = 128 bytes), each
+// followed by its MVMs (the second crossbar reading from the block's column 8). They write a
+// pixel-major 4 x 4 product (rows 4 apart, output row oh from element 8*oh, the second
+// crossbar from column 2), which the bias add reads transposed into the NCHW map; the
+// activation gets a buffer of its own.
+// OWN:      builtin.module attributes {cimc.arch = {xbar_rows = 8 : i64, xbar_cols = 8 : i64}} {
+// OWN-NEXT:   cim.crossbar 0 core 0 weight "dw.weight" rows [0, 4] cols [0, 2] groups 2
+// OWN-NEXT:   cim.crossbar 1 core 0 weight "dw.weight" rows [0, 4] cols [2, 4] groups 2
+// OWN-NEXT:   cim.stream core 0 {
+// OWN-NEXT:     [[X:%[^ ]+]] = cim.alloc "input" size 144 : !cim.buffer
+// OWN-NEXT:     [[COLS:%[^ ]+]] = cim.alloc "scratch" size 128 : !cim.buffer
+// OWN-NEXT:     [[PROD:%[^ ]+]] = cim.alloc "activation" size 64 : !cim.buffer
+// OWN-NEXT:     [[BIASED:%[^ ]+]] = cim.alloc "activation" size 64 : !cim.buffer
+// OWN-NEXT:     [[B:%[^ ]+]] = cim.alloc "const" size 16 weight "dw.bias" : !cim.buffer
+// OWN-NEXT:     [[Y:%[^ ]+]] = cim.alloc "activation" size 64 : !cim.buffer
+// OWN-NEXT:     cim.input "arg0" [[X]] shape [1, 4, 3, 3]
+// OWN-NEXT:     cim.layer "dw" {
+// OWN-NEXT:       cim.copy [[COLS]][0] [16, 4, 2, 1] from [[X]][0] [1, 9, 3, 1] loops [2, 4, 2, 2]
+// OWN-NEXT:       cim.mvm xbar 0 [[PROD]][0] [4] from [[COLS]][0] [16] loops [2]
+// OWN-NEXT:       cim.mvm xbar 1 [[PROD]][2] [4] from [[COLS]][8] [16] loops [2]
+// OWN-NEXT:       cim.copy [[COLS]][0] [16, 4, 2, 1] from [[X]][3] [1, 9, 3, 1] loops [2, 4, 2, 2]
+// OWN-NEXT:       cim.mvm xbar 0 [[PROD]][8] [4] from [[COLS]][0] [16] loops [2]
+// OWN-NEXT:       cim.mvm xbar 1 [[PROD]][10] [4] from [[COLS]][8] [16] loops [2]
+// OWN-NEXT:       cim.binary "add" [[BIASED]][0] [4, 1] from [[PROD]][0] [1, 4], [[B]][0] [1, 0] loops [4, 4]
+// OWN-NEXT:       cim.unary "leaky_relu" [[Y]][0] [1] from [[BIASED]][0] [1] loops [16] a 5.000000e-01
+// OWN-NEXT:     }
+// OWN-NEXT:     cim.output "res0" [[Y]] shape [1, 4, 2, 2]
+// OWN-NEXT:   }
+// OWN-NEXT: }

@@ -1,9 +1,12 @@
 // RUN: cimc-opt %s --split-input-file -p lower-to-isa | filecheck %s --match-full-lines
+// RUN: cimc-opt %s --split-input-file -p 'lower-to-isa{aliasing=false}' | filecheck %s --check-prefix=OWN --match-full-lines
 
 // A tiled conv -> relu -> padded maxpool -> global avgpool -> flatten -> gemm on 4x3 crossbars,
 // two per core. Each op lowers to a few instructions whose loop nests cover the whole tensor;
 // the tile grid writes straight into the layer's output matrix (second row tile with `acc`,
-// second column tile at column 3). Buffer names are captured, not spelled.
+// second column tile at column 3). Buffer names are captured, not spelled. The OWN run
+// (aliasing=false) checks only the conv of the first module: its window matrix made in
+// blocks, the lowering without aliasing.
 
 builtin.module attributes {cimc.arch = {xbar_rows = 4 : i64, xbar_cols = 3 : i64, xbars_per_core = 2 : i64}} {
   func.func @main(%x: tensor<1x1x3x3xf32> {cimc.name = "image"}) -> (tensor<1x5xf32> {cimc.name = "logits"}) {
@@ -39,37 +42,30 @@ builtin.module attributes {cimc.arch = {xbar_rows = 4 : i64, xbar_cols = 3 : i64
 // CHECK-NEXT:   cim.crossbar 4 core 2 weight "fc.weight" rows [0, 4] cols [3, 5]
 // CHECK-NEXT:   cim.crossbar 5 core 2 weight "fc.weight" rows [4, 5] cols [3, 5]
 // CHECK-NEXT:   cim.stream core 0 {
-// Allocations come first, in order of creation, sized in bytes (4 per f32).
+// Allocations come first, in order of creation, sized in bytes (4 per f32). The conv's
+// 5 x 3 x 3 map is allocated for 5 x 4 x 4 = 80 elements (320 bytes): the relu writes over it
+// and the pool pads it in its own buffer (below). No im2col matrix and no pool scratch.
 // CHECK-NEXT:     [[X:%[^ ]+]] = cim.alloc "input" size 36 : !cim.buffer
 // CHECK-NEXT:     [[XPAD:%[^ ]+]] = cim.alloc "scratch" size 64 : !cim.buffer
-// The 9x4 window matrix would be 36 elements, more than the 16 of the padded image it is cut
-// from: it is made ceil(36 / 16) = 3 blocks of one output row (3 pixels x 4 = 12 elements).
-// CHECK-NEXT:     [[COLS:%[^ ]+]] = cim.alloc "scratch" size 48 : !cim.buffer
-// CHECK-NEXT:     [[CONV:%[^ ]+]] = cim.alloc "activation" size 180 : !cim.buffer
+// CHECK-NEXT:     [[CONV:%[^ ]+]] = cim.alloc "activation" size 320 : !cim.buffer
 // CHECK-NEXT:     [[CB:%[^ ]+]] = cim.alloc "const" size 20 weight "conv.bias" : !cim.buffer
-// CHECK-NEXT:     [[RPAD:%[^ ]+]] = cim.alloc "scratch" size 320 : !cim.buffer
 // CHECK-NEXT:     [[POOL:%[^ ]+]] = cim.alloc "activation" size 80 : !cim.buffer
 // CHECK-NEXT:     [[GAP:%[^ ]+]] = cim.alloc "activation" size 20 : !cim.buffer
 // CHECK-NEXT:     [[FC:%[^ ]+]] = cim.alloc "activation" size 20 : !cim.buffer
 // CHECK-NEXT:     cim.input "image" [[X]] shape [1, 1, 3, 3]
-// The input padded by 1 at the top and left into a zeroed 4x4 buffer, then per output row
-// oh the window block cols[(ow), (kh, kw)] = padded[oh + kh, ow + kw] (a 3x2x2 nest starting
-// at padded row oh) and one MVM per tile over its 3 pixels (rows of 4 inputs in). The
-// products go straight into the NCHW feature map: pixel p of output row oh at 3 * oh + p
-// (stride 1), the tile's columns 9 pixels apart (col_stride 9), the second tile's from
-// channel 3 (element 27) on. No pixel-major matrix, no col2im copy.
+// The input padded by 1 at the top and left into a zeroed 4x4 scratch (the model's input is
+// never written over), then one MVM per tile over the 3x3 output pixels, reading the padded
+// image through the MVM's window: pixel (oh, ow) at oh*sh*Wp + ow*sw = 4*oh + ow (src strides
+// [4, 1]), its window row (c, y, x) = (c*2 + y)*2 + x at c*Hp*Wp + y*dh*Wp + x*dw further on
+// (row_stride 16, window [2, 2, 4, 1]). K = 4 rows: one row tile, first_row 0 (not printed).
+// The products go straight into the NCHW feature map: pixel (oh, ow) at 3*oh + ow (dst
+// strides [3, 1]), the tile's columns 9 pixels apart (col_stride 9), the second tile's from
+// channel 3 (element 27) on. No window matrix, no pixel-major matrix, no col2im copy.
 // CHECK-NEXT:     cim.layer "conv" {
 // CHECK-NEXT:       cim.fill [[XPAD]][0] [1] value 0.000000e+00 loops [16]
 // CHECK-NEXT:       cim.copy [[XPAD]][5] [4, 1] from [[X]][0] [3, 1] loops [3, 3]
-// CHECK-NEXT:       cim.copy [[COLS]][0] [4, 2, 1] from [[XPAD]][0] [1, 4, 1] loops [3, 2, 2]
-// CHECK-NEXT:       cim.mvm xbar 0 [[CONV]][0] [1] col_stride 9 from [[COLS]][0] [4] loops [3]
-// CHECK-NEXT:       cim.mvm xbar 1 [[CONV]][27] [1] col_stride 9 from [[COLS]][0] [4] loops [3]
-// CHECK-NEXT:       cim.copy [[COLS]][0] [4, 2, 1] from [[XPAD]][4] [1, 4, 1] loops [3, 2, 2]
-// CHECK-NEXT:       cim.mvm xbar 0 [[CONV]][3] [1] col_stride 9 from [[COLS]][0] [4] loops [3]
-// CHECK-NEXT:       cim.mvm xbar 1 [[CONV]][30] [1] col_stride 9 from [[COLS]][0] [4] loops [3]
-// CHECK-NEXT:       cim.copy [[COLS]][0] [4, 2, 1] from [[XPAD]][8] [1, 4, 1] loops [3, 2, 2]
-// CHECK-NEXT:       cim.mvm xbar 0 [[CONV]][6] [1] col_stride 9 from [[COLS]][0] [4] loops [3]
-// CHECK-NEXT:       cim.mvm xbar 1 [[CONV]][33] [1] col_stride 9 from [[COLS]][0] [4] loops [3]
+// CHECK-NEXT:       cim.mvm xbar 0 [[CONV]][0] [3, 1] col_stride 9 from [[XPAD]][0] [4, 1] row_stride 16 window [2, 2, 4, 1] loops [3, 3]
+// CHECK-NEXT:       cim.mvm xbar 1 [[CONV]][27] [3, 1] col_stride 9 from [[XPAD]][0] [4, 1] row_stride 16 window [2, 2, 4, 1] loops [3, 3]
 // The bias is added in place, one value per channel (stride 0 over the 9 pixels).
 // CHECK-NEXT:       cim.binary "add" [[CONV]][0] [9, 1] from [[CONV]][0] [9, 1], [[CB]][0] [1, 0] loops [5, 9]
 // CHECK-NEXT:     }
@@ -77,16 +73,23 @@ builtin.module attributes {cimc.arch = {xbar_rows = 4 : i64, xbar_cols = 3 : i64
 // CHECK-NEXT:     cim.layer "relu" {
 // CHECK-NEXT:       cim.unary "relu" [[CONV]][0] [1] from [[CONV]][0] [1] loops [45]
 // CHECK-NEXT:     }
-// Max-pool padding (bottom and right) is -3e38, never the max; then a 2x2 reduction.
+// Max-pool padding (bottom and right) is -3e38, never the max. The relu's result dies at the
+// pool and shares its buffer with nothing, so it is padded in place: the copy moves channel
+// c's row y from 9c + 3y to 16c + 4y (no element to a lower address; cim.copy reads its
+// source whole first), then the border is filled in each 4x4 plane (16 apart): no top fill
+// (pt*Wp + pl = 0), the bottom pb*Wp + pr = 5 elements ending at the plane's end (from 11:
+// row 2's right one and row 3), and between rows pl + pr = 1 element at 3 + 4i (the right
+// border of rows 0 and 1): 5 + 2 = 16 - 9. Then a 2x2 reduction of the widened buffer.
 // CHECK-NEXT:     cim.layer "pool" {
-// CHECK-NEXT:       cim.fill [[RPAD]][0] [1] value -3.000000e+38 loops [80]
-// CHECK-NEXT:       cim.copy [[RPAD]][0] [16, 4, 1] from [[CONV]][0] [9, 3, 1] loops [5, 3, 3]
-// CHECK-NEXT:       cim.reduce "max" [[POOL]][0] [4, 2, 1] from [[RPAD]][0] [16, 8, 2, 4, 1] loops [5, 2, 2, 2, 2] reduce 2
+// CHECK-NEXT:       cim.copy [[CONV]][0] [16, 4, 1] from [[CONV]][0] [9, 3, 1] loops [5, 3, 3]
+// CHECK-NEXT:       cim.fill [[CONV]][11] [16, 1] value -3.000000e+38 loops [5, 5]
+// CHECK-NEXT:       cim.fill [[CONV]][3] [16, 4] value -3.000000e+38 loops [5, 2]
+// CHECK-NEXT:       cim.reduce "max" [[POOL]][0] [4, 2, 1] from [[CONV]][0] [16, 8, 2, 4, 1] loops [5, 2, 2, 2, 2] reduce 2
 // CHECK-NEXT:     }
 // CHECK-NEXT:     cim.layer "gap" {
 // CHECK-NEXT:       cim.reduce "mean" [[GAP]][0] [1] from [[POOL]][0] [4, 1] loops [5, 4] reduce 1
 // CHECK-NEXT:     }
-// flatten is a view: no layer, and the gemm reads the pool's buffer. K = 5 rows: the
+// flatten is a view: no layer, and the gemm reads the global pool's buffer. K = 5 rows: the
 // second row tile reads inputs from element 4 on and accumulates.
 // CHECK-NEXT:     cim.layer "fc" {
 // CHECK-NEXT:       cim.mvm xbar 2 [[FC]][0] [5] from [[GAP]][0] [5] loops [1]
@@ -97,6 +100,36 @@ builtin.module attributes {cimc.arch = {xbar_rows = 4 : i64, xbar_cols = 3 : i64
 // CHECK-NEXT:     cim.output "logits" [[FC]] shape [1, 5]
 // CHECK-NEXT:   }
 // CHECK-NEXT: }
+
+// Without aliasing (OWN) the conv's MVMs read a window matrix in memory. The 9x4 matrix would be
+// 36 elements, more than the 16 of the padded image it is cut from, so it is made
+// ceil(36 / 16) = 3 blocks of one output row (3 pixels x 4 = 12 elements, 48 bytes): per output
+// row oh the block cols[(ow), (kh, kw)] = padded[oh + kh, ow + kw] (a 3x2x2 nest starting at
+// padded row oh, element 4*oh), then one MVM per tile over its 3 pixels (rows of 4 inputs in).
+// They write a pixel-major 9 x 5 product (rows 5 apart, output row oh from element 15*oh, the
+// second tile from column 3), which the bias add reads transposed into the NCHW map (the
+// col2im folded into it).
+// OWN:      cim.stream core 0 {
+// OWN-NEXT:   [[X:%[^ ]+]] = cim.alloc "input" size 36 : !cim.buffer
+// OWN-NEXT:   [[XPAD:%[^ ]+]] = cim.alloc "scratch" size 64 : !cim.buffer
+// OWN-NEXT:   [[COLS:%[^ ]+]] = cim.alloc "scratch" size 48 : !cim.buffer
+// OWN-NEXT:   [[PROD:%[^ ]+]] = cim.alloc "activation" size 180 : !cim.buffer
+// OWN-NEXT:   [[CONV:%[^ ]+]] = cim.alloc "activation" size 180 : !cim.buffer
+// OWN-NEXT:   [[CB:%[^ ]+]] = cim.alloc "const" size 20 weight "conv.bias" : !cim.buffer
+// OWN:        cim.layer "conv" {
+// OWN-NEXT:     cim.fill [[XPAD]][0] [1] value 0.000000e+00 loops [16]
+// OWN-NEXT:     cim.copy [[XPAD]][5] [4, 1] from [[X]][0] [3, 1] loops [3, 3]
+// OWN-NEXT:     cim.copy [[COLS]][0] [4, 2, 1] from [[XPAD]][0] [1, 4, 1] loops [3, 2, 2]
+// OWN-NEXT:     cim.mvm xbar 0 [[PROD]][0] [5] from [[COLS]][0] [4] loops [3]
+// OWN-NEXT:     cim.mvm xbar 1 [[PROD]][3] [5] from [[COLS]][0] [4] loops [3]
+// OWN-NEXT:     cim.copy [[COLS]][0] [4, 2, 1] from [[XPAD]][4] [1, 4, 1] loops [3, 2, 2]
+// OWN-NEXT:     cim.mvm xbar 0 [[PROD]][15] [5] from [[COLS]][0] [4] loops [3]
+// OWN-NEXT:     cim.mvm xbar 1 [[PROD]][18] [5] from [[COLS]][0] [4] loops [3]
+// OWN-NEXT:     cim.copy [[COLS]][0] [4, 2, 1] from [[XPAD]][8] [1, 4, 1] loops [3, 2, 2]
+// OWN-NEXT:     cim.mvm xbar 0 [[PROD]][30] [5] from [[COLS]][0] [4] loops [3]
+// OWN-NEXT:     cim.mvm xbar 1 [[PROD]][33] [5] from [[COLS]][0] [4] loops [3]
+// OWN-NEXT:     cim.binary "add" [[CONV]][0] [9, 1] from [[PROD]][0] [1, 5], [[CB]][0] [1, 0] loops [5, 9]
+// OWN-NEXT:   }
 
 // -----
 
