@@ -729,16 +729,21 @@ Cim = Dialect(
 )
 
 
-def live_peak(sizes: Sequence[int], firsts: Sequence[int], lasts: Sequence[int]) -> int:
-    """The largest sum of sizes of the buffers live at one step (live ranges [first, last]):
-    the lower bound of any memory plan."""
+def live_profile(sizes: Sequence[int], firsts: Sequence[int], lasts: Sequence[int]) -> np.ndarray:
+    """The sum of sizes of the buffers live at each step (live ranges [first, last])."""
     if not len(sizes):
-        return 0
+        return np.zeros(1, np.int64)
     firsts, lasts = np.asarray(firsts, np.int64), np.asarray(lasts, np.int64)
     delta = np.zeros(int(lasts.max()) + 2, np.int64)
     np.add.at(delta, firsts, np.asarray(sizes, np.int64))
     np.add.at(delta, lasts + 1, -np.asarray(sizes, np.int64))
-    return int(np.cumsum(delta).max())
+    return np.cumsum(delta)[:-1]
+
+
+def live_peak(sizes: Sequence[int], firsts: Sequence[int], lasts: Sequence[int]) -> int:
+    """The largest sum of sizes of the buffers live at one step: the lower bound of any memory
+    plan."""
+    return int(live_profile(sizes, firsts, lasts).max())
 
 
 def buffer_lifetimes(stream: StreamOp) -> dict[AllocOp, tuple[int, int]]:

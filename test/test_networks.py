@@ -35,28 +35,32 @@ MAPPINGS = [("optimal", "batch"), ("balance", "element"), ("uniform", "layer")]
 
 
 @pytest.mark.parametrize("name", zoo.NETWORKS)
-def test_network_matches_onnxruntime_under_every_replication_and_schedule(name):
+def test_network_matches_onnxruntime_alone_and_replicated(name):
+    """Each net plain and under one of the replication strategies and schedules, taken in
+    turn, so that each strategy and schedule runs on three or four nets (all three on every
+    net took a fifth of the suite's time)."""
     model = zoo.network(name)
     program, outputs = check(model, cimc.Arch(precision="fp32"))
     report = program.report()
     assert report.crossbars > 0 and report.mvm_instructions > 0
-    assert report.memory_lower_bound_bytes <= report.memory_lower_bound_no_alias_bytes
+    assert report.memory_lower_bound_bytes < report.memory_lower_bound_no_alias_bytes
     need = report.crossbars
-    for strategy, schedule in MAPPINGS:
-        mapped, mapped_outputs = check(model, cimc.Arch(precision="fp32"), replication=strategy, budget=2 * need,
-                                       schedule=schedule, record_no_alias_bound=False)
-        for key, value in outputs.items():
-            # the same products on more crossbars; float32 BLAS may round a product of some rows
-            # differently from the same rows within more (a replicated layer's window is made
-            # whole, the plain one's in blocks), so fp32 agrees to rounding (int: bit for bit)
-            assert relative_error(mapped_outputs[key], value) <= 1e-5, f"{strategy}/{schedule}"
-        rows = mapped.report()
-        assert (rows.schedule, rows.crossbar_budget) == (schedule, 2 * need)
-        assert need < rows.crossbars <= 2 * need
-        assert sum(layer.crossbars for layer in rows.layers) == need
-        assert rows.cycle_time == max(-(-layer.mvm_per_image // layer.replicas) for layer in rows.layers
-                                      if layer.replicas)
-        assert rows.cycle_time < report.cycle_time
+    strategy, schedule = MAPPINGS[zoo.NETWORKS.index(name) % len(MAPPINGS)]
+    mapped, mapped_outputs = check(model, cimc.Arch(precision="fp32"), replication=strategy, budget=2 * need,
+                                   schedule=schedule, record_no_alias_bound=False)
+    for key, value in outputs.items():
+        # the same products on more crossbars; float32 BLAS may round a product of some rows
+        # differently from the same rows within more, or laid out otherwise (a replicated
+        # layer's window matrix is made in memory, the plain one's read through the MVM's
+        # window), so fp32 agrees to rounding (int: bit for bit)
+        assert relative_error(mapped_outputs[key], value) <= 1e-5, f"{strategy}/{schedule}"
+    rows = mapped.report()
+    assert (rows.schedule, rows.crossbar_budget) == (schedule, 2 * need)
+    assert need < rows.crossbars <= 2 * need
+    assert sum(layer.crossbars for layer in rows.layers) == need
+    assert rows.cycle_time == max(-(-layer.mvm_per_image // layer.replicas) for layer in rows.layers
+                                  if layer.replicas)
+    assert rows.cycle_time < report.cycle_time
 
 
 PIMCOMP_CHIP = {"cores": 144, "xbars_per_core": 64}

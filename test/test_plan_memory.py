@@ -177,3 +177,39 @@ def test_cli_draws_the_memory_plan(tmp_path, capsys):
         cli_main(["report", str(tmp_path / "lenet.cimb"), "--memory-plot", str(tmp_path / "plan.gif")])
     assert "must end in .png, .svg or .pdf" in capsys.readouterr().err
     assert not (tmp_path / "plan.gif").exists()
+
+
+def _pointwise_then_padded(channels: int):
+    """x (1 x 16 x 16) -> 1x1 conv and relu a (C channels) -> 1x1 conv b (8 channels, a dies)
+    -> 3x3 conv y padded by 1 (2 channels, b dies): b may be widened to 8 x 18 x 18 in its own
+    buffer."""
+    from onnx import TensorProto, helper, numpy_helper
+    rng = np.random.default_rng(0)
+    weights = [numpy_helper.from_array(rng.standard_normal(shape).astype(np.float32), name)
+               for name, shape in (("w0", (channels, 1, 1, 1)), ("w1", (8, channels, 1, 1)), ("w3", (2, 8, 3, 3)))]
+    nodes = [helper.make_node("Conv", ["x", "w0"], ["c"]), helper.make_node("Relu", ["c"], ["a"]),
+             helper.make_node("Conv", ["a", "w1"], ["b"]), helper.make_node("Conv", ["b", "w3"], ["y"], pads=[1, 1, 1, 1])]
+    graph = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 1, 16, 16])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 2, 16, 16])], weights)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = models.IR_VERSION
+    return model
+
+
+@pytest.mark.parametrize("channels, widened", [(4, True), (16, False)])
+def test_a_map_is_widened_in_its_own_buffer_unless_that_makes_the_peak(channels, widened):
+    """In elements, x = 256, a = C*256, b = 8*256 = 2048 (8*324 = 2592 widened), y = 512.
+    Widened, b is 2592 from its birth: the peak is max(x + a, a + 2592, 2592 + 512). Padded
+    into a scratch buffer of its own it is max(x + a, a + 2048, 2048 + 2592 at the copy,
+    2592 + 512). C = 4: 3616 widened against 4640, so it stays widened; C = 16: 6688 against
+    6144, so it is padded into a scratch buffer."""
+    model = _pointwise_then_padded(channels)
+    program = cimc.compile(model)
+    a = channels * 256
+    expected = min(max(256 + a, a + 2592, 2592 + 512), max(256 + a, a + 2048, 2048 + 2592, 2592 + 512))
+    assert memory_lower_bound(program.image) == expected * 4 == program.image.memory_bytes
+    names = [program.image.string(int(n)) for n in program.image.buffers["name"]]
+    assert any(name.endswith("_padded") for name in names) != widened
+    x = {"x": np.random.default_rng(2).standard_normal((1, 1, 16, 16)).astype(np.float32)}
+    reference = cimc.compile(model, memory_aliasing=False).run(x)["y"]
+    np.testing.assert_allclose(program.run(x, poison=True)["y"], reference, rtol=1e-5, atol=1e-5)
