@@ -155,11 +155,10 @@ class _Input:
         """The MVM of a crossbar whose rows start at row `first_row` of the matrix, its columns
         written from column `col` of dst (rows from `first_pixel`)."""
         dst_ref = (dst.buffer, dst.at(first_pixel, col), [s * dst.row_stride for s in contiguous_strides(self.pixels)])
-        if self.window is None:
-            return cim.MvmOp(crossbar, dst_ref, (self.buffer, self.offset + first_row * self.row_stride,
-                                                 list(self.pixel_strides)), self.pixels, acc, offset, replicas,
-                             dst.col_stride, self.row_stride)
-        return cim.MvmOp(crossbar, dst_ref, (self.buffer, self.offset, list(self.pixel_strides)), self.pixels, acc,
+        # without a window the first row is an offset; a window's rows start anywhere in a channel
+        src_offset, first_row = (self.offset + first_row * self.row_stride, 0) if self.window is None else \
+            (self.offset, first_row)
+        return cim.MvmOp(crossbar, dst_ref, (self.buffer, src_offset, list(self.pixel_strides)), self.pixels, acc,
                          offset, replicas, dst.col_stride, self.row_stride, self.window, first_row)
 
 
